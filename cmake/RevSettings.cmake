@@ -1,0 +1,19 @@
+# Compiler policy lives on INTERFACE targets that only rev's own targets link, so that
+# consumers embedding rev never inherit our warnings or -Werror.
+add_library(rev_settings INTERFACE)
+target_compile_features(rev_settings INTERFACE cxx_std_20)
+
+add_library(rev_warnings INTERFACE)
+target_compile_options(rev_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
+  $<$<BOOL:${REV_WARNINGS_AS_ERRORS}>:-Werror>)
+
+if(REV_ENABLE_SANITIZERS)
+  target_compile_options(rev_settings INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(rev_settings INTERFACE -fsanitize=address,undefined)
+endif()
+
+if(CMAKE_BUILD_TYPE STREQUAL "Debug")
+  target_compile_definitions(rev_settings INTERFACE _GLIBCXX_ASSERTIONS)
+endif()
