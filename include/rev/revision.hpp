@@ -1,0 +1,44 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rev {
+
+// Lines in manifest.toml where each key stood (0: absent), so that errors found after loading
+// (a missing parent, a duplicate label) can still name `manifest.toml:LINE`.
+struct ManifestLines {
+    int id = 0;
+    int parents = 0;
+    int depends_on = 0;
+    int branch_labels = 0;
+};
+
+// One revision as its manifest describes it. Plain data: the graph gives it relations.
+struct Revision {
+    std::string id;
+    std::string message;
+    std::vector<std::string> parents;
+    std::vector<std::string> depends_on;
+    std::vector<std::string> branch_labels;
+    bool transactional = true;
+    std::filesystem::path directory;
+    ManifestLines lines;
+
+    std::filesystem::path manifest_path() const { return directory / "manifest.toml"; }
+    std::filesystem::path up_path() const { return directory / "up.sql"; }
+    std::filesystem::path down_path() const { return directory / "down.sql"; }
+    bool is_base() const noexcept { return parents.empty(); }
+    bool is_merge() const noexcept { return parents.size() > 1; }
+};
+
+// True when `text` is a valid revision id or branch label: letters, digits and '_', not empty,
+// and not a reserved word of the target grammar (head, heads, base, current).
+bool is_valid_name(std::string_view text);
+
+// Words that the target grammar gives a meaning and that no id or label may take.
+bool is_reserved_name(std::string_view text);
+
+} // namespace rev

@@ -1,0 +1,208 @@
+#include "cli.hpp"
+
+#include <rev/error.hpp>
+#include <rev/loader.hpp>
+#include <rev/version.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace rev::cli {
+
+namespace {
+
+constexpr int k_exit_error = 1;
+constexpr int k_exit_usage = 2;
+
+void add_global_options(po::options_description& options, GlobalOptions& global) {
+    options.add_options()                                                            //
+        ("config,c", po::value(&global.config)->value_name("FILE"),
+         "migrate.toml to use (default: the nearest one in this folder or above)")   //
+        ("url", po::value(&global.url)->value_name("URL"),
+         "database URL; overrides REV_DATABASE_URL and migrate.toml")                //
+        ("quiet,q", po::bool_switch(&global.quiet), "print only errors and results");
+}
+
+const Command* find_command(std::string_view name) {
+    for (const Command& command : commands()) {
+        if (command.name == name) {
+            return &command;
+        }
+    }
+    return nullptr;
+}
+
+void print_overview(std::ostream& out, const po::options_description& global) {
+    out << "Usage: rev [global options] COMMAND [options] [arguments]\n\n"
+           "rev applies a graph of SQL revisions to a database, step by step.\n\nCommands:\n";
+    for (const Command& command : commands()) {
+        out << "  " << command.name << std::string(12 - command.name.size(), ' ')
+            << command.summary << "\n";
+    }
+    out << "\n" << global << "\nRun 'rev COMMAND --help' for a command's options.\n";
+}
+
+// Boost.Program_options style parser that hands everything from the command name on to the
+// command, so that `rev heads -h` reaches `heads` instead of the global --help.
+std::vector<po::option> split_at_command(std::vector<std::string>& args) {
+    std::vector<po::option> result;
+    if (args.empty() || args.front().starts_with("-")) {
+        return result;
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        po::option option(i == 0 ? "command" : "args", {args[i]});
+        option.original_tokens = {args[i]};
+        option.position_key = static_cast<int>(i);
+        result.push_back(std::move(option));
+    }
+    args.clear();
+    return result;
+}
+
+int dispatch(int argc, char** argv) {
+    GlobalOptions global;
+    po::options_description visible("Global options");
+    add_global_options(visible, global);
+    visible.add_options()("help,h", "show this help")("version", "print rev's version");
+    po::options_description all;
+    all.add(visible).add_options()                             //
+        ("command", po::value<std::string>())                   //
+        ("args", po::value<std::vector<std::string>>());
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv)
+                      .options(all)
+                      .extra_style_parser(split_at_command)
+                      .run(),
+                  vm);
+        po::notify(vm);
+    } catch (const po::error& error) {
+        throw UsageError(std::string(error.what()) + " (see 'rev --help')");
+    }
+    if (vm.count("version") != 0) {
+        std::cout << "rev " << k_version << "\n";
+        return 0;
+    }
+    if (vm.count("help") != 0 || vm.count("command") == 0) {
+        print_overview(vm.count("help") != 0 ? std::cout : std::cerr, visible);
+        return vm.count("help") != 0 ? 0 : k_exit_usage;
+    }
+    const std::string name = vm["command"].as<std::string>();
+    const Command* command = find_command(name);
+    if (command == nullptr) {
+        throw UsageError("unknown command '" + name + "' (see 'rev --help')");
+    }
+    Context context(global, std::cout);
+    const Args args = vm.count("args") != 0 ? vm["args"].as<Args>() : Args{};
+    return command->run(context, args);
+}
+
+} // namespace
+
+Context::Context(GlobalOptions options, std::ostream& out)
+    : m_options(std::move(options)), m_out(out) {}
+
+const Config& Context::config() {
+    if (!m_config) {
+        std::filesystem::path file;
+        if (!m_options.config.empty()) {
+            file = m_options.config;
+        } else if (auto found = find_config(std::filesystem::current_path())) {
+            file = *found;
+        } else {
+            throw ConfigError("no migrate.toml in this folder or any above it; run 'rev init' "
+                              "or pass -c FILE");
+        }
+        m_config = load_config(file);
+    }
+    return *m_config;
+}
+
+const RevisionGraph& Context::graph() {
+    if (!m_graph) {
+        m_graph = std::make_unique<RevisionGraph>(load_revision_graph(config().revisions_dir));
+    }
+    return *m_graph;
+}
+
+CommandLine::CommandLine(const Command& command)
+    : m_command(command), m_options("Options") {}
+
+void CommandLine::add_positional(const char* name, int max, const po::value_semantic* semantic,
+                                 const char* description) {
+    m_hidden.add_options()(name, semantic, description);
+    m_positional.add(name, max);
+    m_positional_help += std::string("  ") + name + std::string(18 - std::string(name).size(), ' ') +
+                         description + "\n";
+}
+
+bool CommandLine::parse(Context& context, const Args& args) {
+    m_options.add_options()("help,h", "show this help");
+    po::options_description global("Global options");
+    add_global_options(global, context.options());
+    po::options_description all;
+    all.add(m_options).add(global).add(m_hidden);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(m_positional).run(), vm);
+        if (vm.count("help") != 0) {
+            context.out() << "Usage: rev " << m_command.name << " " << m_command.usage << "\n\n"
+                          << m_command.summary << "\n\n";
+            if (!m_positional_help.empty()) {
+                context.out() << "Arguments:\n" << m_positional_help << "\n";
+            }
+            context.out() << m_options << "\n" << global;
+            return false;
+        }
+        po::notify(vm);
+    } catch (const po::error& error) {
+        throw UsageError(std::string(error.what()) + " (see 'rev " + std::string(m_command.name) +
+                         " --help')");
+    }
+    return true;
+}
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> table = {
+        {"init", "[DIR]", "Create migrate.toml and an empty versions/ folder.", cmd_init},
+        {"new", "-m MESSAGE [options]", "Create a revision on top of the head.", cmd_new},
+        {"merge", "-m MESSAGE [REV...]", "Create a revision that merges heads.", cmd_merge},
+        {"heads", "[-v]", "Show the heads of the graph.", cmd_heads},
+        {"branches", "[-v]", "Show the branch points and where they lead.", cmd_branches},
+        {"history", "[-r RANGE] [-v]", "Show the graph, newest first.", cmd_history},
+        {"show", "REV", "Show one revision in full.", cmd_show},
+        {"graph", "", "Print the graph in Graphviz DOT.", cmd_graph},
+    };
+    return table;
+}
+
+const Command& command_named(std::string_view name) {
+    if (const Command* command = find_command(name)) {
+        return *command;
+    }
+    throw std::logic_error("no command named " + std::string(name));
+}
+
+int run(int argc, char** argv) {
+    // The one catch: every rev::Error becomes one line per defect and an exit status.
+    try {
+        return dispatch(argc, argv);
+    } catch (const UsageError& error) {
+        std::cerr << "rev: error: " << error.what() << "\n";
+        return k_exit_usage;
+    } catch (const LoadError& error) {
+        for (const Diagnostic& defect : error.defects()) {
+            std::cerr << "rev: error: " << defect.to_string() << "\n";
+        }
+        return k_exit_error;
+    } catch (const Error& error) {
+        std::cerr << "rev: error: " << error.what() << "\n";
+        return k_exit_error;
+    } catch (const std::exception& error) {
+        std::cerr << "rev: internal error: " << error.what() << "\n";
+        return k_exit_error;
+    }
+}
+
+} // namespace rev::cli

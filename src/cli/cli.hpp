@@ -1,0 +1,91 @@
+#pragma once
+
+#include <rev/config.hpp>
+#include <rev/graph.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rev::cli {
+
+namespace po = boost::program_options;
+using Args = std::vector<std::string>;
+
+// Options that every command accepts, before or after its name.
+// Empty strings stand for "not given".
+struct GlobalOptions {
+    std::string config;
+    std::string url;
+    bool quiet = false;
+};
+
+// What a command needs from the run: options, the project's config and graph (loaded on first
+// use, so `--help` and `init` need neither), and where to print.
+class Context {
+public:
+    Context(GlobalOptions options, std::ostream& out);
+
+    GlobalOptions& options() { return m_options; }
+    const Config& config();
+    const RevisionGraph& graph();
+    std::ostream& out() { return m_out; }
+
+private:
+    GlobalOptions m_options;
+    std::ostream& m_out;
+    std::optional<Config> m_config;
+    std::unique_ptr<RevisionGraph> m_graph;
+};
+
+// One row of the command table: `rev NAME ...` runs `run`.
+struct Command {
+    std::string_view name;
+    std::string_view usage;    // after "rev NAME "
+    std::string_view summary;  // one line, for `rev --help` and `rev NAME --help`
+    int (*run)(Context& context, const Args& args);
+};
+
+// Parses one command's arguments with Boost.Program_options, adding --help and the global
+// options to what the command declares.
+class CommandLine {
+public:
+    explicit CommandLine(const Command& command);
+
+    po::options_description_easy_init add_options() { return m_options.add_options(); }
+    // Declares the next positional argument; `max` -1 takes all that remain.
+    void add_positional(const char* name, int max, const po::value_semantic* semantic,
+                        const char* description);
+    // Parses `args`; prints help and returns false on --help. Throws UsageError.
+    bool parse(Context& context, const Args& args);
+
+private:
+    const Command& m_command;
+    po::options_description m_options;
+    po::options_description m_hidden;
+    po::positional_options_description m_positional;
+    std::string m_positional_help;
+};
+
+const std::vector<Command>& commands();
+// The table row called `name`; a handler uses it to describe itself in --help.
+const Command& command_named(std::string_view name);
+
+int run(int argc, char** argv);
+
+// Command handlers, grouped by file.
+int cmd_init(Context& context, const Args& args);
+int cmd_new(Context& context, const Args& args);
+int cmd_merge(Context& context, const Args& args);
+int cmd_heads(Context& context, const Args& args);
+int cmd_branches(Context& context, const Args& args);
+int cmd_history(Context& context, const Args& args);
+int cmd_show(Context& context, const Args& args);
+int cmd_graph(Context& context, const Args& args);
+
+} // namespace rev::cli

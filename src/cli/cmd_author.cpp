@@ -1,0 +1,73 @@
+// Commands that write revisions and projects: init, new, merge.
+#include "cli.hpp"
+
+#include <rev/error.hpp>
+#include <rev/scaffold.hpp>
+
+#include <iostream>
+
+namespace rev::cli {
+
+namespace {
+
+void add_new_options(CommandLine& line, NewRevisionRequest& request) {
+    line.add_options()                                                                       //
+        ("message,m", po::value(&request.message)->required()->value_name("MESSAGE"),
+         "what the revision does")                                                           //
+        ("id", po::value(&request.id)->value_name("ID"),
+         "the revision's id (default: 12 random hex characters)");
+}
+
+int write_and_print(Context& context, const NewRevisionRequest& request) {
+    const NewRevision revision = plan_new_revision(context.graph(), request);
+    const std::filesystem::path folder = write_revision(context.config().revisions_dir, revision);
+    context.out() << display_path(folder) << "\n";
+    return 0;
+}
+
+} // namespace
+
+int cmd_init(Context& context, const Args& args) {
+    CommandLine line(command_named("init"));
+    std::string dir = ".";
+    line.add_positional("DIR", 1, po::value(&dir), "folder to set up (default: this one)");
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    const std::filesystem::path config = init_project(dir);
+    context.out() << "created " << display_path(config) << " and "
+                  << display_path(config.parent_path() / "versions") << "/\n";
+    return 0;
+}
+
+int cmd_new(Context& context, const Args& args) {
+    CommandLine line(command_named("new"));
+    NewRevisionRequest request;
+    add_new_options(line, request);
+    line.add_options()                                                                         //
+        ("parent", po::value(&request.parents)->value_name("REV"),
+         "a parent; repeat for several (default: the single head)")                           //
+        ("branch-label", po::value(&request.branch_labels)->value_name("LABEL"),
+         "a branch label for the new revision")                                               //
+        ("depends-on", po::value(&request.depends_on)->value_name("REV"),
+         "a revision that must be applied first without being a parent");
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    return write_and_print(context, request);
+}
+
+int cmd_merge(Context& context, const Args& args) {
+    CommandLine line(command_named("merge"));
+    NewRevisionRequest request;
+    request.merge = true;
+    add_new_options(line, request);
+    line.add_positional("REV", -1, po::value(&request.parents),
+                        "revisions or targets to merge (default: heads)");
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    return write_and_print(context, request);
+}
+
+} // namespace rev::cli

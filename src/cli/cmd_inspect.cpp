@@ -1,0 +1,111 @@
+// Commands that read the graph without a database: heads, branches, history, show, graph.
+#include "cli.hpp"
+#include "format.hpp"
+
+#include <rev/dot.hpp>
+#include <rev/target.hpp>
+
+#include <iostream>
+
+namespace rev::cli {
+
+namespace {
+
+void add_verbose(CommandLine& line, bool& verbose) {
+    line.add_options()("verbose,v", po::bool_switch(&verbose), "show each revision in full");
+}
+
+void print_revision(Context& context, RevisionGraph::Vertex vertex, bool verbose) {
+    const RevisionGraph& graph = context.graph();
+    if (verbose) {
+        context.out() << revision_block(graph, vertex) << "\n";
+    } else {
+        context.out() << revision_line(graph, vertex) << "\n";
+    }
+}
+
+} // namespace
+
+int cmd_heads(Context& context, const Args& args) {
+    CommandLine line(command_named("heads"));
+    bool verbose = false;
+    add_verbose(line, verbose);
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    for (auto head : context.graph().heads()) {
+        print_revision(context, head, verbose);
+    }
+    return 0;
+}
+
+int cmd_branches(Context& context, const Args& args) {
+    CommandLine line(command_named("branches"));
+    bool verbose = false;
+    add_verbose(line, verbose);
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    const RevisionGraph& graph = context.graph();
+    for (auto point : graph.branch_points()) {
+        print_revision(context, point, verbose);
+        for (auto child : graph.children(point)) {
+            context.out() << "    -> " << revision_line(graph, child) << "\n";
+        }
+    }
+    return 0;
+}
+
+int cmd_history(Context& context, const Args& args) {
+    CommandLine line(command_named("history"));
+    bool verbose = false;
+    std::string range_text;
+    add_verbose(line, verbose);
+    line.add_options()("rev-range,r", po::value(&range_text)->value_name("RANGE"),
+                       "only LOWER:UPPER, e.g. base:head, REV:heads, REV:, :REV");
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    const RevisionGraph& graph = context.graph();
+    RevisionGraph::Vertices shown = range_text.empty()
+                                        ? graph.topological_order()
+                                        : resolve_range(graph, parse_range(range_text));
+    for (auto it = shown.rbegin(); it != shown.rend(); ++it) {
+        if (verbose) {
+            context.out() << revision_block(graph, *it) << "\n";
+        } else {
+            context.out() << history_line(graph, *it) << "\n";
+        }
+    }
+    return 0;
+}
+
+int cmd_show(Context& context, const Args& args) {
+    CommandLine line(command_named("show"));
+    std::string target_text;
+    line.add_positional("REV", 1, po::value(&target_text)->required(),
+                        "a revision: id, prefix or target such as head");
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    const RevisionGraph& graph = context.graph();
+    const RevisionGraph::Vertices vertices = resolve_target(graph, parse_target(target_text));
+    if (vertices.empty()) {
+        context.out() << "<base>: nothing applied\n";
+    }
+    for (std::size_t i = 0; i < vertices.size(); ++i) {
+        context.out() << (i > 0 ? "\n" : "") << revision_block(graph, vertices[i]);
+    }
+    return 0;
+}
+
+int cmd_graph(Context& context, const Args& args) {
+    CommandLine line(command_named("graph"));
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    context.out() << to_dot(context.graph());
+    return 0;
+}
+
+} // namespace rev::cli

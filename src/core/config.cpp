@@ -1,0 +1,213 @@
+#include <rev/config.hpp>
+#include <rev/error.hpp>
+#include <rev/revision_set.hpp>
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
+
+namespace rev {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Each section with the keys it allows; anything else is a typo we must not ignore.
+const std::map<std::string, std::vector<std::string_view>, std::less<>>& known_keys() {
+    static const std::map<std::string, std::vector<std::string_view>, std::less<>> keys = {
+        {"revisions", {"dir"}},
+        {"database", {"url", "version_table", "schema"}},
+        {"run", {"transaction", "lock_timeout"}},
+        {"check", {"allow_multiple_heads"}},
+    };
+    return keys;
+}
+
+int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+
+class ConfigReader {
+public:
+    ConfigReader(const toml::table& root, const fs::path& file) : m_root(root), m_file(file) {}
+
+    [[noreturn]] void fail(const toml::node& node, const std::string& message) const {
+        throw ConfigError(display_path(m_file) + ":" + std::to_string(line_of(node)) + ": " +
+                          message);
+    }
+
+    void check_keys() const {
+        std::vector<std::string_view> sections;
+        for (const auto& [name, keys] : known_keys()) {
+            sections.push_back(name);
+        }
+        for (const auto& [section, node] : m_root) {
+            auto known = known_keys().find(section.str());
+            if (known == known_keys().end()) {
+                fail(node, "unknown section '" + std::string(section.str()) + "'" +
+                               suggestion(section.str(), sections));
+            }
+            if (!node.is_table()) {
+                fail(node, "'" + std::string(section.str()) + "' must be a table ([" +
+                               std::string(section.str()) + "])");
+            }
+            for (const auto& [key, value] : *node.as_table()) {
+                if (std::find(known->second.begin(), known->second.end(), key.str()) ==
+                    known->second.end()) {
+                    fail(value, "unknown key '" + std::string(key.str()) + "' in [" +
+                                    std::string(section.str()) + "]" +
+                                    suggestion(key.str(), known->second));
+                }
+            }
+        }
+    }
+
+    template <class T>
+    std::optional<T> get(std::string_view section, std::string_view key,
+                         const char* type_name) const {
+        const toml::node* node = m_root.at_path(std::string(section) + "." + std::string(key)).node();
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        if (auto value = node->value<T>()) {
+            return value;
+        }
+        fail(*node, "'" + std::string(key) + "' in [" + std::string(section) + "] must be " +
+                        type_name);
+    }
+
+    const toml::node& node(std::string_view section, std::string_view key) const {
+        return *m_root.at_path(std::string(section) + "." + std::string(key)).node();
+    }
+
+private:
+    static std::string suggestion(std::string_view unknown,
+                                  const std::vector<std::string_view>& known) {
+        auto guess = closest_match(unknown, known);
+        return guess ? " (did you mean '" + *guess + "'?)" : "";
+    }
+
+    const toml::table& m_root;
+    const fs::path& m_file;
+};
+
+void read_run_section(const ConfigReader& reader, Config& config) {
+    if (auto mode = reader.get<std::string>("run", "transaction", "a string")) {
+        if (*mode == "revision") {
+            config.transaction_mode = TransactionMode::per_revision;
+        } else if (*mode == "all") {
+            config.transaction_mode = TransactionMode::all;
+        } else {
+            reader.fail(reader.node("run", "transaction"),
+                        "'transaction' must be \"revision\" or \"all\", not \"" + *mode + "\"");
+        }
+    }
+    if (auto timeout = reader.get<double>("run", "lock_timeout", "a number of seconds")) {
+        if (*timeout < 0) {
+            reader.fail(reader.node("run", "lock_timeout"), "'lock_timeout' must not be negative");
+        }
+        config.lock_timeout_seconds = *timeout;
+    }
+}
+
+void read_database_section(const ConfigReader& reader, Config& config) {
+    config.database_url = reader.get<std::string>("database", "url", "a string").value_or("");
+    for (auto [key, target] : {std::pair{"version_table", &config.version_table},
+                               std::pair{"schema", &config.version_schema}}) {
+        if (auto name = reader.get<std::string>("database", key, "a string")) {
+            if (!is_safe_identifier(*name)) {
+                reader.fail(reader.node("database", key),
+                            "'" + std::string(key) + "' must be an SQL identifier "
+                            "(letters, digits and '_', not starting with a digit), not '" +
+                                *name + "'");
+            }
+            *target = *name;
+        }
+    }
+}
+
+} // namespace
+
+std::optional<fs::path> find_config(const fs::path& start) {
+    std::error_code ec;
+    fs::path folder = fs::absolute(start, ec);
+    while (!ec) {
+        if (fs::is_regular_file(folder / k_config_name, ec)) {
+            return folder / k_config_name;
+        }
+        if (folder == folder.root_path() || !folder.has_parent_path()) {
+            break;
+        }
+        folder = folder.parent_path();
+    }
+    return std::nullopt;
+}
+
+Config parse_config(const std::string& text, const fs::path& file) {
+    toml::table root;
+    try {
+        root = toml::parse(text, file.string());
+    } catch (const toml::parse_error& error) {
+        throw ConfigError(display_path(file) + ":" + std::to_string(error.source().begin.line) +
+                          ": invalid TOML: " + std::string(error.description()));
+    }
+    const ConfigReader reader(root, file);
+    reader.check_keys();
+
+    Config config;
+    config.file = fs::absolute(file);
+    config.revisions_dir = config.root() / reader.get<std::string>("revisions", "dir", "a string")
+                                               .value_or("versions");
+    config.revisions_dir = config.revisions_dir.lexically_normal();
+    read_database_section(reader, config);
+    read_run_section(reader, config);
+    config.allow_multiple_heads =
+        reader.get<bool>("check", "allow_multiple_heads", "a boolean").value_or(false);
+    return config;
+}
+
+Config load_config(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw ConfigError(display_path(file) + ": cannot read the file");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), file);
+}
+
+std::string default_config_text() {
+    return R"(# rev configuration. Paths are relative to this file.
+
+[revisions]
+dir = "versions"
+
+[database]
+# sqlite:///relative/path.db, sqlite:////absolute/path.db, or
+# postgresql://user:password@host:5432/dbname. REV_DATABASE_URL and --url override it.
+url = "sqlite:///app.db"
+# version_table = "rev_version"
+# schema = "public"            # PostgreSQL only
+
+[run]
+# transaction = "revision"     # one transaction per revision; "all": the whole move in one
+# lock_timeout = 60            # seconds to wait for another rev moving the same database
+
+[check]
+# allow_multiple_heads = false
+)";
+}
+
+bool is_safe_identifier(const std::string& name) {
+    if (name.empty() || name.size() > 63 || (name[0] >= '0' && name[0] <= '9')) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    });
+}
+
+} // namespace rev

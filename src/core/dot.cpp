@@ -1,0 +1,63 @@
+#include <rev/dot.hpp>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/graphviz.hpp>
+
+#include <sstream>
+
+namespace rev {
+
+namespace {
+
+struct DotVertex {
+    std::string id;
+    std::string label;
+    std::string shape;
+    std::string peripheries;
+};
+
+struct DotEdge {
+    std::string style;
+};
+
+using DotGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, DotVertex, DotEdge>;
+
+std::string vertex_label(const Revision& revision) {
+    std::string label = revision.id;
+    for (const std::string& branch : revision.branch_labels) {
+        label += " (" + branch + ")";
+    }
+    // DOT's own line break escape, which write_graphviz leaves alone.
+    return label + "\\n" + revision.message;
+}
+
+} // namespace
+
+std::string to_dot(const RevisionGraph& graph) {
+    DotGraph dot(graph.size());
+    for (RevisionGraph::Vertex v : graph.topological_order()) {
+        DotVertex& vertex = dot[v];
+        vertex.id = graph.revision(v).id;
+        vertex.label = vertex_label(graph.revision(v));
+        vertex.shape = graph.is_merge_point(v) ? "diamond" : "box";
+        vertex.peripheries = graph.is_head(v) ? "2" : "1";
+        for (RevisionGraph::Vertex child : graph.children(v)) {
+            boost::add_edge(v, child, DotEdge{"solid"}, dot);
+        }
+        for (RevisionGraph::Vertex dependent : graph.dependents(v)) {
+            boost::add_edge(v, dependent, DotEdge{"dashed"}, dot);
+        }
+    }
+    boost::dynamic_properties properties;
+    properties.property("node_id", boost::get(&DotVertex::id, dot));
+    properties.property("label", boost::get(&DotVertex::label, dot));
+    properties.property("shape", boost::get(&DotVertex::shape, dot));
+    properties.property("peripheries", boost::get(&DotVertex::peripheries, dot));
+    properties.property("style", boost::get(&DotEdge::style, dot));
+    std::ostringstream out;
+    boost::write_graphviz_dp(out, dot, properties);
+    return out.str();
+}
+
+} // namespace rev

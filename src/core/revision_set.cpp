@@ -1,0 +1,141 @@
+#include <rev/revision_set.hpp>
+
+#include <algorithm>
+
+namespace rev {
+
+RevisionSet::RevisionSet(std::vector<Revision> revisions, Diagnostics& diagnostics) {
+    // Path order decides which of two duplicates is kept, so the report is stable.
+    std::sort(revisions.begin(), revisions.end(),
+              [](const Revision& a, const Revision& b) { return a.directory < b.directory; });
+    std::unordered_map<std::string, const Revision*> first_with_id;
+    for (Revision& revision : revisions) {
+        auto [it, inserted] = first_with_id.try_emplace(revision.id, &revision);
+        if (!inserted) {
+            const Revision& first = *it->second;
+            diagnostics.add(revision.manifest_path(), revision.lines.id,
+                            "duplicate id '" + revision.id + "' (also in " +
+                                display_path(first.manifest_path()) + ")");
+            continue;
+        }
+        m_revisions.push_back(std::move(revision));
+    }
+    std::sort(m_revisions.begin(), m_revisions.end(),
+              [](const Revision& a, const Revision& b) { return a.id < b.id; });
+
+    for (Index i = 0; i < m_revisions.size(); ++i) {
+        m_by_id.emplace(m_revisions[i].id, i);
+    }
+    // Labels are checked in path order too, for the same reason.
+    std::vector<Index> by_path(m_revisions.size());
+    for (Index i = 0; i < by_path.size(); ++i) {
+        by_path[i] = i;
+    }
+    std::sort(by_path.begin(), by_path.end(), [this](Index a, Index b) {
+        return m_revisions[a].directory < m_revisions[b].directory;
+    });
+    for (Index i : by_path) {
+        const Revision& revision = m_revisions[i];
+        for (const std::string& label : revision.branch_labels) {
+            if (m_by_id.count(label) != 0) {
+                diagnostics.add(revision.manifest_path(), revision.lines.branch_labels,
+                                "branch label '" + label + "' is also a revision id");
+                continue;
+            }
+            auto [it, inserted] = m_by_label.try_emplace(label, i);
+            if (!inserted) {
+                const Revision& owner = m_revisions[it->second];
+                diagnostics.add(revision.manifest_path(), revision.lines.branch_labels,
+                                "branch label '" + label + "' is already used by revision '" +
+                                    owner.id + "' (" + display_path(owner.manifest_path()) +
+                                    ")");
+            }
+        }
+    }
+}
+
+std::optional<RevisionSet::Index> RevisionSet::find(std::string_view id) const {
+    auto it = m_by_id.find(std::string(id));
+    if (it == m_by_id.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+std::vector<RevisionSet::Index> RevisionSet::find_prefix(std::string_view prefix) const {
+    auto first = std::lower_bound(
+        m_revisions.begin(), m_revisions.end(), prefix,
+        [](const Revision& revision, std::string_view p) { return revision.id < p; });
+    std::vector<Index> matches;
+    for (auto it = first; it != m_revisions.end() && it->id.starts_with(prefix); ++it) {
+        matches.push_back(static_cast<Index>(it - m_revisions.begin()));
+    }
+    return matches;
+}
+
+std::optional<RevisionSet::Index> RevisionSet::find_label(std::string_view label) const {
+    auto it = m_by_label.find(std::string(label));
+    if (it == m_by_label.end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
+std::optional<std::string> RevisionSet::suggest(std::string_view unknown) const {
+    // A unique id that extends what was written is the likeliest intent (a shortened id).
+    if (std::vector<Index> extended = find_prefix(unknown); extended.size() == 1) {
+        return m_revisions[extended.front()].id;
+    }
+    std::vector<std::string_view> ids;
+    ids.reserve(m_revisions.size());
+    for (const Revision& revision : m_revisions) {
+        ids.emplace_back(revision.id);
+    }
+    return closest_match(unknown, ids);
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t substitute = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+            diagonal = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+std::optional<std::string> closest_match(std::string_view unknown,
+                                         const std::vector<std::string_view>& candidates) {
+    // Like ninja's SpellcheckNode: a few edits at most, and only a single best candidate.
+    constexpr std::size_t k_max_distance = 3;
+    std::size_t best = k_max_distance + 1;
+    std::optional<std::string> match;
+    bool tie = false;
+    for (std::string_view candidate : candidates) {
+        const std::size_t distance = edit_distance(unknown, candidate);
+        if (distance < best) {
+            best = distance;
+            match = std::string(candidate);
+            tie = false;
+        } else if (distance == best) {
+            tie = true;
+        }
+    }
+    if (tie || best >= std::max<std::size_t>(unknown.size(), 1)) {
+        return std::nullopt;
+    }
+    return match;
+}
+
+} // namespace rev

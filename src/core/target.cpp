@@ -1,0 +1,322 @@
+#include <rev/target.hpp>
+
+#include <charconv>
+
+namespace rev {
+
+namespace {
+
+using Vertex = RevisionGraph::Vertex;
+using Vertices = RevisionGraph::Vertices;
+
+constexpr std::size_t k_min_prefix = 4;
+
+[[noreturn]] void invalid(std::string_view text, const std::string& why) {
+    throw TargetError("invalid target '" + std::string(text) + "': " + why);
+}
+
+std::string list_ids(const RevisionGraph& graph, const Vertices& vertices) {
+    std::string text;
+    for (Vertex v : vertices) {
+        text += (text.empty() ? "" : ", ") + graph.revision(v).id;
+    }
+    return text;
+}
+
+int parse_offset(std::string_view text, std::string_view number, char sign) {
+    int value = 0;
+    const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (number.empty() || error != std::errc() || end != number.data() + number.size() ||
+        value <= 0) {
+        invalid(text, std::string("expected a positive number after '") + sign + "'");
+    }
+    return sign == '+' ? value : -value;
+}
+
+Target::Anchor parse_anchor(std::string_view text, std::string_view anchor, Target& target) {
+    if (anchor == "head") {
+        return Target::Anchor::head;
+    }
+    if (anchor == "heads") {
+        return Target::Anchor::heads;
+    }
+    if (anchor == "base") {
+        return Target::Anchor::base;
+    }
+    if (anchor == "current") {
+        invalid(text, "'current' is not a target; use -N or +N to move relative to it");
+    }
+    if (!is_valid_name(anchor)) {
+        invalid(text, "'" + std::string(anchor) +
+                          "' is not a revision id (letters, digits and '_'), head, heads or base");
+    }
+    target.revision = std::string(anchor);
+    return Target::Anchor::revision;
+}
+
+// The walk of `steps` from `start` (nullopt: base) along parent links, restricted to `allowed`
+// revisions when a label confines it.
+class Walker {
+public:
+    Walker(const RevisionGraph& graph, const Target& target, const std::vector<bool>* allowed)
+        : m_graph(graph), m_target(target), m_allowed(allowed) {}
+
+    std::optional<Vertex> walk(std::optional<Vertex> position, int steps) const {
+        for (; steps > 0; --steps) {
+            position = step_up(position);
+        }
+        for (; steps < 0; ++steps) {
+            position = step_down(position);
+        }
+        return position;
+    }
+
+private:
+    Vertices allowed(const Vertices& candidates) const {
+        Vertices result;
+        for (Vertex v : candidates) {
+            if (m_allowed == nullptr || (*m_allowed)[v]) {
+                result.push_back(v);
+            }
+        }
+        return result;
+    }
+
+    Vertex only(const Vertices& choices, const std::string& from, const char* relation) const {
+        if (choices.size() > 1) {
+            throw TargetError("target '" + m_target.text + "' is ambiguous: " + from + " has " +
+                              std::to_string(choices.size()) + " " + relation + " (" +
+                              list_ids(m_graph, choices) + ")");
+        }
+        return choices.front();
+    }
+
+    std::optional<Vertex> step_up(std::optional<Vertex> position) const {
+        const Vertices choices = allowed(position ? m_graph.children(*position) : m_graph.bases());
+        if (choices.empty()) {
+            throw TargetError("target '" + m_target.text + "' goes past the head" +
+                              (position ? " '" + m_graph.revision(*position).id + "'" : ""));
+        }
+        return only(choices, position ? "'" + m_graph.revision(*position).id + "'" : "base",
+                    position ? "children" : "bases");
+    }
+
+    std::optional<Vertex> step_down(std::optional<Vertex> position) const {
+        if (!position) {
+            throw TargetError("target '" + m_target.text + "' goes below base");
+        }
+        const Vertices& parents = m_graph.parents(*position);
+        if (parents.empty()) {
+            return std::nullopt;
+        }
+        return only(parents, "'" + m_graph.revision(*position).id + "'", "parents");
+    }
+
+    const RevisionGraph& m_graph;
+    const Target& m_target;
+    const std::vector<bool>* m_allowed;
+};
+
+Vertices label_heads(const RevisionGraph& graph, const Vertices& branch) {
+    Vertices heads;
+    for (Vertex v : branch) {
+        if (graph.is_head(v)) {
+            heads.push_back(v);
+        }
+    }
+    return heads;
+}
+
+Vertex single_head(const RevisionGraph& graph, const Target& target, const Vertices& heads) {
+    if (heads.size() > 1) {
+        const std::string what = target.label ? "'" + *target.label + "@head'" : "'head'";
+        throw TargetError(what + " is ambiguous: " + std::to_string(heads.size()) + " heads (" +
+                          list_ids(graph, heads) +
+                          "); use 'heads', 'LABEL@head' or a revision id");
+    }
+    return heads.front();
+}
+
+// The lowest revision of a label's branch, where its walk down stopped: a branch is sorted
+// topologically, and everything else in it descends from that revision.
+Vertex branch_root(const Vertices& branch) { return branch.front(); }
+
+} // namespace
+
+Target parse_target(std::string_view text) {
+    Target target;
+    target.text = std::string(text);
+    if (text.empty()) {
+        invalid(text, "empty");
+    }
+    std::string_view body = text;
+    if (const std::size_t at = text.find('@'); at != std::string_view::npos) {
+        const std::string_view label = text.substr(0, at);
+        body = text.substr(at + 1);
+        if (label.empty()) {
+            invalid(text, "missing the branch label before '@'");
+        }
+        if (body.find('@') != std::string_view::npos) {
+            invalid(text, "more than one '@'");
+        }
+        if (!is_valid_name(label)) {
+            invalid(text, "branch label '" + std::string(label) +
+                              "' may hold only letters, digits and '_'");
+        }
+        if (body.empty()) {
+            invalid(text, "missing a revision after '@'");
+        }
+        target.label = std::string(label);
+    }
+    std::string_view anchor = body;
+    if (const std::size_t sign = body.find_first_of("+-"); sign != std::string_view::npos) {
+        target.offset = parse_offset(text, body.substr(sign + 1), body[sign]);
+        anchor = body.substr(0, sign);
+    }
+    if (anchor.empty()) {
+        target.anchor = Target::Anchor::applied;
+        return target;
+    }
+    target.anchor = parse_anchor(text, anchor, target);
+    if (target.anchor == Target::Anchor::heads && target.offset != 0) {
+        invalid(text, "'heads' takes no offset; use 'head' or a revision id");
+    }
+    if (target.anchor == Target::Anchor::heads && target.label) {
+        invalid(text, "use 'LABEL@head' for the head of a branch");
+    }
+    if (target.anchor == Target::Anchor::base && target.offset < 0) {
+        invalid(text, "nothing lies below base");
+    }
+    return target;
+}
+
+Vertex resolve_revision(const RevisionGraph& graph, std::string_view id_or_prefix) {
+    const RevisionSet& revisions = graph.revisions();
+    if (auto exact = revisions.find(id_or_prefix)) {
+        return *exact;
+    }
+    const std::vector<RevisionSet::Index> matches = revisions.find_prefix(id_or_prefix);
+    const std::string quoted = "'" + std::string(id_or_prefix) + "'";
+    if (matches.empty()) {
+        std::string message = "unknown revision " + quoted;
+        if (auto guess = revisions.suggest(id_or_prefix)) {
+            message += " (did you mean '" + *guess + "'?)";
+        }
+        throw TargetError(message);
+    }
+    if (id_or_prefix.size() < k_min_prefix) {
+        throw TargetError("revision prefix " + quoted + " is too short: give at least " +
+                          std::to_string(k_min_prefix) + " characters");
+    }
+    if (matches.size() > 1) {
+        throw TargetError("revision prefix " + quoted + " is ambiguous: " +
+                          list_ids(graph, matches));
+    }
+    return matches.front();
+}
+
+Vertex resolve_label(const RevisionGraph& graph, std::string_view label) {
+    if (auto found = graph.revisions().find_label(label)) {
+        return *found;
+    }
+    std::vector<std::string_view> labels;
+    for (const Revision& revision : graph.revisions()) {
+        labels.insert(labels.end(), revision.branch_labels.begin(), revision.branch_labels.end());
+    }
+    std::string message = "unknown branch label '" + std::string(label) + "'";
+    if (auto guess = closest_match(label, labels)) {
+        message += " (did you mean '" + *guess + "'?)";
+    }
+    throw TargetError(message);
+}
+
+Vertices resolve_target(const RevisionGraph& graph, const Target& target) {
+    if (target.is_relative()) {
+        throw TargetError("target '" + target.text +
+                          "' is relative to what a database has applied; use it with upgrade "
+                          "or downgrade");
+    }
+    Vertices branch;
+    std::vector<bool> in_branch;
+    if (target.label) {
+        branch = graph.branch_of_label(resolve_label(graph, *target.label));
+        in_branch.assign(graph.size(), false);
+        for (Vertex v : branch) {
+            in_branch[v] = true;
+        }
+    }
+    const Walker walker(graph, target, target.label ? &in_branch : nullptr);
+
+    std::optional<Vertex> anchor;
+    switch (target.anchor) {
+    case Target::Anchor::heads:
+        return graph.heads();
+    case Target::Anchor::head: {
+        const Vertices heads = target.label ? label_heads(graph, branch) : graph.heads();
+        if (heads.empty()) {
+            return {};
+        }
+        anchor = single_head(graph, target, heads);
+        break;
+    }
+    case Target::Anchor::base:
+        if (target.label && target.offset == 0) {
+            return graph.parents(branch_root(branch));
+        }
+        break;
+    case Target::Anchor::revision:
+        anchor = resolve_revision(graph, target.revision);
+        if (target.label && !in_branch[*anchor]) {
+            throw TargetError("revision '" + graph.revision(*anchor).id +
+                              "' is not on branch '" + *target.label + "'");
+        }
+        break;
+    case Target::Anchor::applied:
+        break;
+    }
+    if (target.anchor == Target::Anchor::base && target.label) {
+        // LABEL@base+N starts from the state just before the branch.
+        const Vertex root = branch_root(branch);
+        const std::optional<Vertex> result = walker.walk(root, target.offset - 1);
+        return result ? Vertices{*result} : Vertices{};
+    }
+    const std::optional<Vertex> result = walker.walk(anchor, target.offset);
+    return result ? Vertices{*result} : Vertices{};
+}
+
+Range parse_range(std::string_view text) {
+    const std::size_t colon = text.find(':');
+    if (colon == std::string_view::npos || text.find(':', colon + 1) != std::string_view::npos) {
+        throw TargetError("invalid range '" + std::string(text) +
+                          "': expected LOWER:UPPER, e.g. base:head or REV:heads");
+    }
+    Range range;
+    if (colon > 0) {
+        range.lower = parse_target(text.substr(0, colon));
+    }
+    if (colon + 1 < text.size()) {
+        range.upper = parse_target(text.substr(colon + 1));
+    }
+    return range;
+}
+
+Vertices resolve_range(const RevisionGraph& graph, const Range& range) {
+    const Vertices upper = range.upper ? resolve_target(graph, *range.upper) : graph.heads();
+    Vertices result = graph.ancestors(upper, Follow::parents, Inclusive::yes);
+    if (!range.lower) {
+        return result;
+    }
+    const Vertices lower = resolve_target(graph, *range.lower);
+    if (lower.empty()) {
+        return result;
+    }
+    const Vertices above = graph.descendants(lower, Follow::parents, Inclusive::yes);
+    std::vector<bool> keep(graph.size(), false);
+    for (Vertex v : above) {
+        keep[v] = true;
+    }
+    std::erase_if(result, [&](Vertex v) { return !keep[v]; });
+    return result;
+}
+
+} // namespace rev

@@ -1,0 +1,1 @@
+// The SOCI-backed database layer arrives with issue 3.

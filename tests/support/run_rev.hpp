@@ -1,0 +1,20 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rev::test {
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs the real rev binary with `args` in `cwd`, with `env` added to the environment.
+RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                  const std::map<std::string, std::string>& env = {});
+
+} // namespace rev::test

@@ -1,0 +1,3 @@
+DROP TRIGGER users_audit_update;
+DROP TRIGGER users_audit_insert;
+DROP TABLE user_audit;
