@@ -1,0 +1,127 @@
+#pragma once
+
+#include <rev/checksum.hpp>
+#include <rev/config.hpp>
+#include <rev/plan.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+namespace rev {
+
+// What a step did, as the version table and the event log record it.
+struct StepRecord {
+    enum class Event { upgrade, downgrade, stamp_up, stamp_down };
+
+    Event event = Event::upgrade;
+    std::string revision;
+    Checksums checksums;
+    std::string at;  // UTC, ISO 8601 with milliseconds
+    std::string by;  // user@host
+    long long duration_ms = 0;
+
+    Direction direction() const {
+        return event == Event::upgrade || event == Event::stamp_up ? Direction::up
+                                                                   : Direction::down;
+    }
+};
+
+const char* event_name(StepRecord::Event event);
+
+// A migration script to run: its text and the file it came from.
+struct Script {
+    std::string text;
+    std::filesystem::path path;
+};
+
+// The seam between planning and doing, like ninja's CommandRunner: the real database runs
+// statements, --sql prints them, --dry-run prints the steps. The Applier calls it in this order:
+// [begin] execute record [commit] per step, or one begin ... commit around all steps.
+class StepRunner {
+public:
+    virtual ~StepRunner() = default;
+
+    virtual void begin() = 0;
+    virtual void commit() = 0;
+    // Must not throw: it runs while another error is on its way up.
+    virtual void rollback() noexcept = 0;
+    // Runs a whole script with the engine's own multi-statement execution. Throws ScriptError.
+    virtual void execute(const Script& script) = 0;
+    // Writes the version table row (or removes it) and the log event, as one unit with the
+    // script when a transaction is open.
+    virtual void record(const StepRecord& record) = 0;
+};
+
+// A statement of a script failed. `line` is the line (from 1) where the failing statement
+// starts in the script; 0 when the database did not say.
+class ScriptError : public DatabaseError {
+public:
+    ScriptError(int line, std::string message) : DatabaseError(std::move(message)), m_line(line) {}
+    int line() const noexcept { return m_line; }
+
+private:
+    int m_line;
+};
+
+// How one finished step went, for progress output.
+struct StepOutcome {
+    Step step;
+    long long duration_ms = 0;
+};
+
+struct ApplyOptions {
+    TransactionMode mode = TransactionMode::per_revision;
+    // Record the steps without running their scripts (stamp).
+    bool stamp = false;
+    // Called after each step commits (per revision) or runs (all).
+    std::function<void(const StepOutcome&)> on_step;
+};
+
+// Runs a plan through a StepRunner. Each step's script and bookkeeping share a transaction (or
+// the whole plan shares one), so a step is applied and recorded, or neither. On failure it
+// rolls back what is open and throws with the revision, file, line, the database's message and
+// what stayed applied.
+class Applier {
+public:
+    Applier(const RevisionGraph& graph, StepRunner& runner, ApplyOptions options);
+
+    // Returns the number of steps completed.
+    std::size_t apply(const Plan& plan);
+
+private:
+    void check_transaction_modes(const Plan& plan) const;
+    void run_step(const Step& step);
+    void run_in_own_transaction(const Step& step);
+    [[noreturn]] void fail(const Step& step, const Error& error, std::size_t done) const;
+
+    const RevisionGraph& m_graph;
+    StepRunner& m_runner;
+    ApplyOptions m_options;
+};
+
+// The checksums of `revision`'s files as they are now.
+Checksums checksums_of(const Revision& revision);
+
+// user@host of this process, for the record.
+std::string current_actor();
+
+// The current UTC time as ISO 8601 with milliseconds.
+std::string utc_now();
+
+// A runner that changes nothing and prints each step it is handed (`--dry-run`).
+class DryRunRunner : public StepRunner {
+public:
+    explicit DryRunRunner(std::ostream& out) : m_out(out) {}
+
+    void begin() override {}
+    void commit() override {}
+    void rollback() noexcept override {}
+    void execute(const Script& script) override;
+    void record(const StepRecord& record) override;
+
+private:
+    std::ostream& m_out;
+};
+
+} // namespace rev

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace rev {
+
+// The text a checksum is taken of: edits that cannot change what a script or manifest means
+// do not count. A UTF-8 byte-order mark is dropped, CRLF and CR become LF, trailing spaces and
+// tabs are dropped from each line, and lines left empty are dropped (docs/safety.md).
+std::string normalize_for_checksum(std::string_view text);
+
+// Lower-case hex SHA-256 of `text` (OpenSSL EVP).
+std::string sha256_hex(std::string_view text);
+
+// The three checksums rev records for an applied revision, of the normalised files.
+struct Checksums {
+    std::string up;
+    std::string down;
+    std::string manifest;
+};
+
+// Reads a file whole; throws RefusedError naming the file when it cannot.
+std::string read_text_file(const std::filesystem::path& path);
+
+} // namespace rev

@@ -1,0 +1,62 @@
+#include <rev/checksum.hpp>
+#include <rev/error.hpp>
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace rev {
+
+std::string normalize_for_checksum(std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+    }
+    std::string result;
+    result.reserve(text.size());
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find_first_of("\r\n", start);
+        if (end == std::string_view::npos) {
+            end = text.size();
+        }
+        std::string_view line = text.substr(start, end - start);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) {
+            line.remove_suffix(1);
+        }
+        if (!line.empty()) {
+            result.append(line).push_back('\n');
+        }
+        start = end + (text.compare(end, 2, "\r\n") == 0 ? 2 : 1);
+    }
+    return result;
+}
+
+std::string sha256_hex(std::string_view text) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+        throw RefusedError("SHA-256 failed (OpenSSL EVP_Digest)");
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string result;
+    for (unsigned int i = 0; i < length; ++i) {
+        result += hex[digest[i] >> 4];
+        result += hex[digest[i] & 0x0f];
+    }
+    return result;
+}
+
+std::string read_text_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw RefusedError(display_path(path) + ": cannot read the file");
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+} // namespace rev

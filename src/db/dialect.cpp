@@ -1,0 +1,140 @@
+#include "dialect.hpp"
+
+#include <rev/checksum.hpp>
+#include <rev/version.hpp>
+
+namespace rev::db {
+
+Dialect::Dialect(DatabaseUrl::Kind kind, VersionTables tables)
+    : m_kind(kind), m_tables(std::move(tables)) {}
+
+std::string Dialect::quote(std::string_view text) {
+    std::string quoted = "'";
+    for (char c : text) {
+        quoted += c;
+        if (c == '\'') {
+            quoted += '\'';
+        }
+    }
+    return quoted + "'";
+}
+
+std::string Dialect::qualified(std::string_view suffix) const {
+    // Names were checked by is_safe_identifier(); quoting keeps their case on PostgreSQL.
+    const std::string table = "\"" + m_tables.table + std::string(suffix) + "\"";
+    return m_tables.schema.empty() ? table : "\"" + m_tables.schema + "\"." + table;
+}
+
+std::string Dialect::timestamp(const std::string& utc) const {
+    // In INSERT ... SELECT PostgreSQL would take an untyped literal for text.
+    return m_kind == DatabaseUrl::Kind::postgresql ? "CAST(" + quote(utc) + " AS TIMESTAMPTZ)"
+                                                   : quote(utc);
+}
+
+std::string Dialect::as_text(const std::string& column) const {
+    return "CAST(" + column + " AS TEXT)";
+}
+
+std::vector<std::string> Dialect::create_tables() const {
+    const bool pg = m_kind == DatabaseUrl::Kind::postgresql;
+    const std::string timestamp = pg ? "TIMESTAMPTZ" : "TEXT";
+    const std::string log_id =
+        pg ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY";
+    std::vector<std::string> statements;
+    if (pg && !m_tables.schema.empty()) {
+        statements.push_back("CREATE SCHEMA IF NOT EXISTS \"" + m_tables.schema + "\"");
+    }
+    statements.push_back("CREATE TABLE IF NOT EXISTS " + qualified("_meta") +
+                         " (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    statements.push_back("INSERT INTO " + qualified("_meta") +
+                         " (key, value) VALUES ('layout_version', '" +
+                         std::to_string(k_layout_version) + "') ON CONFLICT (key) DO NOTHING");
+    statements.push_back("CREATE TABLE IF NOT EXISTS " + qualified("") +
+                         " (revision TEXT PRIMARY KEY, seq BIGINT NOT NULL, "
+                         "up_sha256 TEXT NOT NULL, down_sha256 TEXT NOT NULL, "
+                         "manifest_sha256 TEXT NOT NULL, applied_at " + timestamp +
+                         " NOT NULL, applied_by TEXT NOT NULL, duration_ms BIGINT NOT NULL, "
+                         "rev_version TEXT NOT NULL)");
+    statements.push_back("CREATE TABLE IF NOT EXISTS " + qualified("_log") + " (id " + log_id +
+                         ", event TEXT NOT NULL, revision TEXT, up_sha256 TEXT, "
+                         "down_sha256 TEXT, manifest_sha256 TEXT, event_at " + timestamp +
+                         " NOT NULL, actor TEXT NOT NULL, duration_ms BIGINT NOT NULL, "
+                         "rev_version TEXT NOT NULL)");
+    return statements;
+}
+
+std::string Dialect::log_insert(const StepRecord& record) const {
+    return "INSERT INTO " + qualified("_log") +
+           " (event, revision, up_sha256, down_sha256, manifest_sha256, event_at, actor, "
+           "duration_ms, rev_version) VALUES (" +
+           quote(event_name(record.event)) + ", " + quote(record.revision) + ", " +
+           quote(record.checksums.up) + ", " + quote(record.checksums.down) + ", " +
+           quote(record.checksums.manifest) + ", " + quote(record.at) + ", " + quote(record.by) +
+           ", " + std::to_string(record.duration_ms) + ", " + quote(k_version) + ")";
+}
+
+std::vector<std::string> Dialect::record(const StepRecord& record) const {
+    std::string change;
+    if (record.direction() == Direction::up) {
+        change = "INSERT INTO " + qualified("") +
+                 " (revision, seq, up_sha256, down_sha256, manifest_sha256, applied_at, "
+                 "applied_by, duration_ms, rev_version) SELECT " +
+                 quote(record.revision) + ", COALESCE(MAX(seq), 0) + 1, " +
+                 quote(record.checksums.up) + ", " + quote(record.checksums.down) + ", " +
+                 quote(record.checksums.manifest) + ", " + timestamp(record.at) + ", " +
+                 quote(record.by) + ", " + std::to_string(record.duration_ms) + ", " +
+                 quote(k_version) + " FROM " + qualified("");
+    } else {
+        change = "DELETE FROM " + qualified("") + " WHERE revision = " + quote(record.revision);
+    }
+    return {change, log_insert(record)};
+}
+
+std::vector<std::string> Dialect::purge(const std::string& at, const std::string& by) const {
+    return {"DELETE FROM " + qualified(""),
+            "INSERT INTO " + qualified("_log") +
+                " (event, event_at, actor, duration_ms, rev_version) VALUES ('purge', " +
+                quote(at) + ", " + quote(by) + ", 0, " + quote(k_version) + ")"};
+}
+
+std::string Dialect::count_version_tables() const {
+    if (m_kind == DatabaseUrl::Kind::sqlite) {
+        return "SELECT CAST(COUNT(*) AS TEXT) FROM sqlite_master WHERE type = 'table' AND name = " +
+               quote(m_tables.table);
+    }
+    return "SELECT CAST(COUNT(*) AS TEXT) FROM information_schema.tables WHERE table_schema = " +
+           (m_tables.schema.empty() ? std::string("current_schema()") : quote(m_tables.schema)) +
+           " AND table_name = " + quote(m_tables.table);
+}
+
+std::string Dialect::select_layout_version() const {
+    return "SELECT value FROM " + qualified("_meta") + " WHERE key = 'layout_version'";
+}
+
+std::string Dialect::select_applied() const {
+    const std::string applied_at =
+        m_kind == DatabaseUrl::Kind::postgresql
+            ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+            : "applied_at";
+    return "SELECT revision, " + as_text("seq") + ", up_sha256, down_sha256, manifest_sha256, " +
+           applied_at + ", applied_by, " + as_text("duration_ms") + ", rev_version FROM " +
+           qualified("") + " ORDER BY seq";
+}
+
+std::string Dialect::select_log(std::size_t limit) const {
+    const std::string event_at =
+        m_kind == DatabaseUrl::Kind::postgresql
+            ? "to_char(event_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+            : "event_at";
+    return "SELECT " + as_text("id") + ", event, COALESCE(revision, ''), " + event_at +
+           ", actor, " + as_text("duration_ms") + ", rev_version FROM " + qualified("_log") +
+           " ORDER BY id DESC LIMIT " + std::to_string(limit);
+}
+
+long long Dialect::lock_key() const {
+    // 60 bits of the table's name: distinct version tables in one database lock separately.
+    const std::string digest = sha256_hex("rev:" + qualified(""));
+    return static_cast<long long>(std::stoull(digest.substr(0, 15), nullptr, 16));
+}
+
+} // namespace rev::db

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <rev/applier.hpp>
+#include <rev/database.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rev::db {
+
+// Every SQL statement rev itself writes, for one engine. The real databases run these texts
+// and --sql prints them, so an offline script records exactly what a real run would.
+class Dialect {
+public:
+    static constexpr int k_layout_version = 1;
+
+    Dialect(DatabaseUrl::Kind kind, VersionTables tables);
+
+    DatabaseUrl::Kind kind() const { return m_kind; }
+
+    std::vector<std::string> create_tables() const;
+    // The version table row and the log event of one step.
+    std::vector<std::string> record(const StepRecord& record) const;
+    std::vector<std::string> purge(const std::string& at, const std::string& by) const;
+
+    // Queries; every column is selected as text so that both engines read the same way.
+    std::string count_version_tables() const;
+    std::string select_layout_version() const;
+    std::string select_applied() const;
+    std::string select_log(std::size_t limit) const;
+
+    // The advisory lock key that serialises rev processes on this version table (PostgreSQL).
+    long long lock_key() const;
+
+    // `text` as an SQL string literal.
+    static std::string quote(std::string_view text);
+
+private:
+    std::string qualified(std::string_view suffix) const;
+    std::string as_text(const std::string& column) const;
+    std::string timestamp(const std::string& utc) const;
+    std::string log_insert(const StepRecord& record) const;
+
+    DatabaseUrl::Kind m_kind;
+    VersionTables m_tables;
+};
+
+} // namespace rev::db

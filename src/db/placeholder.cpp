@@ -1,1 +1,0 @@
-// The SOCI-backed database layer arrives with issue 3.

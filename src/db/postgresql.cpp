@@ -1,0 +1,151 @@
+// PostgreSQL through SOCI. Scripts run through libpq's simple query protocol on the native
+// connection, which executes a multi-statement script as the server parses it.
+#include "soci_database.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+
+#include <thread>
+
+namespace rev::db {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+struct ResultDeleter {
+    void operator()(PGresult* result) const { PQclear(result); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+// PG_DIAG_STATEMENT_POSITION counts characters from 1; the script is UTF-8.
+int line_at_character(const std::string& text, long position) {
+    int line = 1;
+    long characters = 0;
+    for (char c : text) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++characters >= position) {
+            break;
+        }
+        if (c == '\n') {
+            ++line;
+        }
+    }
+    return line;
+}
+
+void ignore_notice(void*, const char*) {}
+
+class PostgresDatabase final : public SociDatabase {
+public:
+    PostgresDatabase(const DatabaseUrl& url, const VersionTables& tables,
+                     std::unique_ptr<soci::session> session)
+        : SociDatabase(url, Dialect(DatabaseUrl::Kind::postgresql, tables), std::move(session)) {
+        PQsetNoticeProcessor(native(), ignore_notice, nullptr);
+    }
+
+    ~PostgresDatabase() override { unlock(); }
+
+    // A session advisory lock taken by polling, so that a waiting rev never sits inside an
+    // open transaction (a blocked pg_advisory_lock would deadlock CREATE INDEX CONCURRENTLY).
+    void lock(std::chrono::milliseconds timeout) override {
+        if (m_locked) {
+            return;
+        }
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        auto pause = 10ms;
+        while (!try_lock()) {
+            if (std::chrono::steady_clock::now() >= deadline) {
+                throw DatabaseError(url().display +
+                                    ": another rev process is moving this database; gave up "
+                                    "after " + std::to_string(timeout.count() / 1000.0).substr(0, 4) +
+                                    " s (--lock-timeout)");
+            }
+            std::this_thread::sleep_for(pause);
+            pause = std::min(pause * 2, std::chrono::milliseconds(200));
+        }
+        m_locked = true;
+    }
+
+    void unlock() noexcept override {
+        if (!m_locked) {
+            return;
+        }
+        m_locked = false;
+        try {
+            int released = 0;
+            session() << "SELECT CAST(pg_advisory_unlock(" +
+                             std::to_string(dialect().lock_key()) + ") AS INT)",
+                soci::into(released);
+        } catch (...) {
+            // Closing the session releases a session lock anyway.
+        }
+    }
+
+    void execute(const Script& script) override {
+        PGconn* connection = native();
+        if (PQsendQuery(connection, script.text.c_str()) != 1) {
+            throw ScriptError(0, one_line(PQerrorMessage(connection)));
+        }
+        // One result per statement; keep the first error and drain the rest.
+        int statement = 0;
+        std::optional<ScriptError> failure;
+        while (Result result{PQgetResult(connection)}) {
+            ++statement;
+            const ExecStatusType status = PQresultStatus(result.get());
+            if (failure || status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
+                status == PGRES_EMPTY_QUERY) {
+                continue;
+            }
+            failure = error_of(result.get(), script.text, statement);
+        }
+        if (failure) {
+            throw *failure;
+        }
+    }
+
+private:
+    PGconn* native() {
+        return static_cast<soci::postgresql_session_backend*>(session().get_backend())->conn_;
+    }
+
+    bool try_lock() {
+        int locked = 0;
+        try {
+            session() << "SELECT CAST(pg_try_advisory_lock(" +
+                             std::to_string(dialect().lock_key()) + ") AS INT)",
+                soci::into(locked);
+        } catch (const soci::soci_error& error) {
+            fail("cannot take rev's advisory lock", error);
+        }
+        return locked == 1;
+    }
+
+    static ScriptError error_of(PGresult* result, const std::string& text, int statement) {
+        const char* message = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+        const char* position = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
+        const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+        std::string what = message != nullptr ? message : one_line(PQresultErrorMessage(result));
+        if (sqlstate != nullptr) {
+            what += " (SQLSTATE " + std::string(sqlstate) + ")";
+        }
+        if (position == nullptr) {
+            return ScriptError(0, "statement " + std::to_string(statement) + ": " + what);
+        }
+        return ScriptError(line_at_character(text, std::atol(position)), what);
+    }
+
+    bool m_locked = false;
+};
+
+} // namespace
+
+std::unique_ptr<Database> connect_postgresql(const DatabaseUrl& url, const VersionTables& tables) {
+    try {
+        auto session = std::make_unique<soci::session>(soci::postgresql, url.conninfo);
+        *session << "SET client_min_messages = warning";
+        return std::make_unique<PostgresDatabase>(url, tables, std::move(session));
+    } catch (const soci::soci_error& error) {
+        throw DatabaseError("cannot connect to " + url.display + ": " + one_line(error.what()));
+    }
+}
+
+} // namespace rev::db

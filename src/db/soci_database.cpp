@@ -1,0 +1,167 @@
+#include "soci_database.hpp"
+
+#include <rev/applier.hpp>
+
+namespace rev::db {
+
+std::string one_line(const std::string& message) {
+    std::string line;
+    for (char c : message) {
+        if (c == '\n' || c == '\r') {
+            if (!line.empty() && line.back() != ' ') {
+                line += ' ';
+            }
+            continue;
+        }
+        line += c;
+    }
+    while (!line.empty() && (line.back() == ' ' || line.back() == '.')) {
+        line.pop_back();
+    }
+    return mask_password(line);
+}
+
+SociDatabase::SociDatabase(DatabaseUrl url, Dialect dialect,
+                           std::unique_ptr<soci::session> session)
+    : Database(std::move(url)), m_dialect(std::move(dialect)), m_session(std::move(session)) {}
+
+SociDatabase::~SociDatabase() = default;
+
+void SociDatabase::fail(const std::string& doing, const std::exception& error) const {
+    throw DatabaseError(url().display + ": " + doing + ": " + one_line(error.what()));
+}
+
+void SociDatabase::run(const std::string& statement) {
+    try {
+        *m_session << statement;
+    } catch (const soci::soci_error& error) {
+        fail("rev's bookkeeping failed", error);
+    }
+}
+
+std::vector<std::vector<std::string>> SociDatabase::query(const std::string& statement) {
+    std::vector<std::vector<std::string>> rows;
+    try {
+        soci::rowset<soci::row> result = (m_session->prepare << statement);
+        for (const soci::row& row : result) {
+            std::vector<std::string> values(row.size());
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                values[i] = row.get_indicator(i) == soci::i_null ? "" : row.get<std::string>(i);
+            }
+            rows.push_back(std::move(values));
+        }
+    } catch (const soci::soci_error& error) {
+        fail("reading rev's records failed", error);
+    }
+    return rows;
+}
+
+bool SociDatabase::has_version_tables() {
+    const auto rows = query(m_dialect.count_version_tables());
+    return !rows.empty() && rows.front().front() != "0";
+}
+
+void SociDatabase::ensure_version_tables() {
+    if (!has_version_tables()) {
+        soci::transaction transaction(*m_session);
+        for (const std::string& statement : m_dialect.create_tables()) {
+            run(statement);
+        }
+        transaction.commit();
+    }
+    const auto rows = query(m_dialect.select_layout_version());
+    const std::string expected = std::to_string(Dialect::k_layout_version);
+    if (rows.empty() || rows.front().front() != expected) {
+        throw DatabaseError(url().display + ": rev's tables have layout version " +
+                            (rows.empty() ? "(none)" : rows.front().front()) + ", this rev uses " +
+                            expected + "; use a matching rev");
+    }
+}
+
+std::vector<AppliedRevision> SociDatabase::applied() {
+    std::vector<AppliedRevision> result;
+    if (!has_version_tables()) {
+        return result;
+    }
+    for (auto& row : query(m_dialect.select_applied())) {
+        AppliedRevision applied;
+        applied.revision = row[0];
+        applied.seq = std::stoll(row[1]);
+        applied.checksums = {row[2], row[3], row[4]};
+        applied.applied_at = row[5];
+        applied.applied_by = row[6];
+        applied.duration_ms = std::stoll(row[7]);
+        applied.rev_version = row[8];
+        result.push_back(std::move(applied));
+    }
+    return result;
+}
+
+std::vector<LogEntry> SociDatabase::log(std::size_t limit) {
+    std::vector<LogEntry> result;
+    if (!has_version_tables()) {
+        return result;
+    }
+    for (auto& row : query(m_dialect.select_log(limit))) {
+        result.push_back({std::stoll(row[0]), row[1], row[2], row[3], row[4], std::stoll(row[5]),
+                          row[6]});
+    }
+    return result;
+}
+
+void SociDatabase::purge() {
+    soci::transaction transaction(*m_session);
+    for (const std::string& statement : m_dialect.purge(utc_now(), current_actor())) {
+        run(statement);
+    }
+    transaction.commit();
+}
+
+void SociDatabase::begin() {
+    try {
+        m_transaction.emplace(*m_session);
+    } catch (const soci::soci_error& error) {
+        fail("cannot begin a transaction", error);
+    }
+}
+
+void SociDatabase::commit() {
+    try {
+        m_transaction->commit();
+        m_transaction.reset();
+    } catch (const soci::soci_error& error) {
+        m_transaction.reset();
+        fail("commit failed", error);
+    }
+}
+
+void SociDatabase::rollback() noexcept {
+    try {
+        if (m_transaction) {
+            m_transaction->rollback();
+        }
+    } catch (...) {
+        // The connection may be gone; the database rolls back an unfinished transaction itself.
+    }
+    m_transaction.reset();
+}
+
+void SociDatabase::record(const StepRecord& record) {
+    for (const std::string& statement : m_dialect.record(record)) {
+        run(statement);
+    }
+}
+
+} // namespace rev::db
+
+namespace rev {
+
+std::unique_ptr<Database> connect(const DatabaseUrl& url, const VersionTables& tables,
+                                  CreateIfMissing create) {
+    if (url.kind == DatabaseUrl::Kind::sqlite) {
+        return db::connect_sqlite(url, tables, create);
+    }
+    return db::connect_postgresql(url, tables);
+}
+
+} // namespace rev

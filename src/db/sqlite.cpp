@@ -1,0 +1,151 @@
+// SQLite through SOCI. Scripts run through the native handle, because SOCI's sqlite3 backend
+// runs only the first statement of a string and silently ignores the rest.
+#include "soci_database.hpp"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace rev::db {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+int line_at(const std::string& text, std::size_t offset) {
+    offset = std::min(offset, text.size());
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+}
+
+// Where the statement that begins at or after `from` really starts: past blanks and comments.
+std::size_t statement_start(const std::string& text, std::size_t from) {
+    while (from < text.size()) {
+        if (std::isspace(static_cast<unsigned char>(text[from])) != 0) {
+            ++from;
+        } else if (text.compare(from, 2, "--") == 0) {
+            from = std::min(text.find('\n', from), text.size());
+        } else if (text.compare(from, 2, "/*") == 0) {
+            const std::size_t end = text.find("*/", from + 2);
+            from = end == std::string::npos ? text.size() : end + 2;
+        } else {
+            break;
+        }
+    }
+    return from;
+}
+
+struct StatementFinalizer {
+    void operator()(sqlite_api::sqlite3_stmt* statement) const {
+        sqlite_api::sqlite3_finalize(statement);
+    }
+};
+
+class SqliteDatabase final : public SociDatabase {
+public:
+    SqliteDatabase(const DatabaseUrl& url, const VersionTables& tables,
+                   std::unique_ptr<soci::session> session)
+        : SociDatabase(url, Dialect(DatabaseUrl::Kind::sqlite, tables), std::move(session)) {}
+
+    ~SqliteDatabase() override { unlock(); }
+
+    // SQLite has no advisory locks, so rev holds flock() on a file beside the database: the
+    // kernel releases it when the process dies, so a killed rev never leaves a stale lock.
+    void lock(std::chrono::milliseconds timeout) override {
+        if (url().is_memory() || m_lock_fd >= 0) {
+            return;
+        }
+        const std::string path = url().sqlite_path.string() + ".rev-lock";
+        m_lock_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (m_lock_fd < 0) {
+            throw DatabaseError(path + ": cannot open the lock file: " + std::strerror(errno));
+        }
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            if (std::chrono::steady_clock::now() >= deadline) {
+                unlock();
+                throw DatabaseError(url().display +
+                                    ": another rev process is moving this database; gave up "
+                                    "after " + std::to_string(timeout.count() / 1000.0).substr(0, 4) +
+                                    " s (--lock-timeout)");
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+    }
+
+    void unlock() noexcept override {
+        if (m_lock_fd >= 0) {
+            ::flock(m_lock_fd, LOCK_UN);
+            ::close(m_lock_fd);
+            m_lock_fd = -1;
+        }
+    }
+
+    void execute(const Script& script) override {
+        sqlite_api::sqlite3* handle =
+            static_cast<soci::sqlite3_session_backend*>(session().get_backend())->conn_;
+        const std::string& text = script.text;
+        const char* tail = text.c_str();
+        const char* end = text.c_str() + text.size();
+        while (tail < end) {
+            const char* start = tail;
+            sqlite_api::sqlite3_stmt* raw = nullptr;
+            const int prepared = sqlite_api::sqlite3_prepare_v2(
+                handle, start, static_cast<int>(end - start), &raw, &tail);
+            const std::size_t offset = static_cast<std::size_t>(start - text.c_str());
+            if (prepared != SQLITE_OK) {
+                const int error_offset = sqlite_api::sqlite3_error_offset(handle);
+                const std::size_t at = error_offset >= 0
+                                           ? offset + static_cast<std::size_t>(error_offset)
+                                           : statement_start(text, offset);
+                throw ScriptError(line_at(text, at), sqlite_api::sqlite3_errmsg(handle));
+            }
+            std::unique_ptr<sqlite_api::sqlite3_stmt, StatementFinalizer> statement(raw);
+            if (!statement) {
+                if (tail == start) {
+                    break;
+                }
+                continue;
+            }
+            int stepped = SQLITE_ROW;
+            while (stepped == SQLITE_ROW) {
+                stepped = sqlite_api::sqlite3_step(statement.get());
+            }
+            if (stepped != SQLITE_DONE) {
+                throw ScriptError(line_at(text, statement_start(text, offset)),
+                                  sqlite_api::sqlite3_errmsg(handle));
+            }
+        }
+    }
+
+private:
+    int m_lock_fd = -1;
+};
+
+} // namespace
+
+std::unique_ptr<Database> connect_sqlite(const DatabaseUrl& url, const VersionTables& tables,
+                                         CreateIfMissing create) {
+    const std::string path = url.sqlite_path.string();
+    std::error_code ec;
+    if (!url.is_memory() && create == CreateIfMissing::no &&
+        !std::filesystem::exists(url.sqlite_path, ec)) {
+        throw DatabaseError(display_path(url.sqlite_path) +
+                            ": SQLite database not found (nothing applied yet? 'rev upgrade' "
+                            "creates it)");
+    }
+    try {
+        auto session = std::make_unique<soci::session>(soci::sqlite3, path);
+        // Readers wait for a writer's commit instead of failing with "database is locked".
+        *session << "PRAGMA busy_timeout = 60000";
+        return std::make_unique<SqliteDatabase>(url, tables, std::move(session));
+    } catch (const soci::soci_error& error) {
+        throw DatabaseError(display_path(url.sqlite_path) + ": cannot open the SQLite database: " +
+                            one_line(error.what()));
+    }
+}
+
+} // namespace rev::db
