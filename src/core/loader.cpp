@@ -181,10 +181,13 @@ std::optional<Revision> parse_manifest(std::string_view text, const fs::path& ma
     ManifestReader reader(table, manifest_path, diagnostics);
     reader.check_unknown_keys();
     revision.lines.id = reader.read_string("id", true, revision.id);
-    if (revision.lines.id > 0 && !revision.id.empty()) {
-        reader.check_name(revision.lines.id, "id", revision.id);
-    } else if (revision.lines.id > 0) {
-        reader.report(revision.lines.id, "'id' must not be empty");
+    // Only a string id can be empty or badly formed; read_string reported any other type.
+    if (const toml::node* id = table.get("id"); id != nullptr && id->is_string()) {
+        if (revision.id.empty()) {
+            reader.report(revision.lines.id, "'id' must not be empty");
+        } else {
+            reader.check_name(revision.lines.id, "id", revision.id);
+        }
     }
     reader.read_string("message", true, revision.message);
     revision.lines.parents = reader.read_names("parents", true, revision.parents);

@@ -1,6 +1,7 @@
 #include <rev/revision_set.hpp>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace rev {
 
@@ -8,14 +9,14 @@ RevisionSet::RevisionSet(std::vector<Revision> revisions, Diagnostics& diagnosti
     // Path order decides which of two duplicates is kept, so the report is stable.
     std::sort(revisions.begin(), revisions.end(),
               [](const Revision& a, const Revision& b) { return a.directory < b.directory; });
-    std::unordered_map<std::string, const Revision*> first_with_id;
+    // A copy of the path, not a pointer: the first revision is moved into m_revisions below.
+    std::unordered_map<std::string, std::filesystem::path> first_with_id;
     for (Revision& revision : revisions) {
-        auto [it, inserted] = first_with_id.try_emplace(revision.id, &revision);
+        auto [it, inserted] = first_with_id.try_emplace(revision.id, revision.manifest_path());
         if (!inserted) {
-            const Revision& first = *it->second;
             diagnostics.add(revision.manifest_path(), revision.lines.id,
                             "duplicate id '" + revision.id + "' (also in " +
-                                display_path(first.manifest_path()) + ")");
+                                display_path(it->second) + ")");
             continue;
         }
         m_revisions.push_back(std::move(revision));
@@ -117,13 +118,17 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> closest_match(std::string_view unknown,
                                          const std::vector<std::string_view>& candidates) {
-    // Like ninja's SpellcheckNode: a few edits at most, and only a single best candidate.
+    // Like ninja's SpellcheckNode: a few edits at most, and only a single best candidate. The
+    // edits must also leave most of the name alone: "nope" is not a typo of "e".
     constexpr std::size_t k_max_distance = 3;
     std::size_t best = k_max_distance + 1;
     std::optional<std::string> match;
     bool tie = false;
     for (std::string_view candidate : candidates) {
         const std::size_t distance = edit_distance(unknown, candidate);
+        if (2 * distance >= std::max(unknown.size(), candidate.size())) {
+            continue;
+        }
         if (distance < best) {
             best = distance;
             match = std::string(candidate);
@@ -132,7 +137,7 @@ std::optional<std::string> closest_match(std::string_view unknown,
             tie = true;
         }
     }
-    if (tie || best >= std::max<std::size_t>(unknown.size(), 1)) {
+    if (tie) {
         return std::nullopt;
     }
     return match;

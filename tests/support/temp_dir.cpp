@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <sstream>
 
 namespace rev::test {
 
@@ -11,6 +12,8 @@ TempDir::TempDir() {
     m_path = std::filesystem::temp_directory_path() /
              ("rev-test-" + std::to_string(random()) + std::to_string(random()));
     std::filesystem::create_directories(m_path);
+    // /tmp may be a symlink; current_path() never is.
+    m_path = std::filesystem::canonical(m_path);
 }
 
 TempDir::~TempDir() {
@@ -29,6 +32,23 @@ void TempDir::write(const std::filesystem::path& relative, const std::string& te
     std::ofstream(target, std::ios::binary) << text;
 }
 
+std::string TempDir::read(const std::filesystem::path& relative) const {
+    std::ifstream in(m_path / relative, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+ScopedCurrentPath::ScopedCurrentPath(const std::filesystem::path& path)
+    : m_previous(std::filesystem::current_path()) {
+    std::filesystem::current_path(path);
+}
+
+ScopedCurrentPath::~ScopedCurrentPath() {
+    std::error_code ec;
+    std::filesystem::current_path(m_previous, ec);
+}
+
 void write_revision(const TempDir& dir, const std::string& id,
                     const std::vector<std::string>& parents, const std::string& extra) {
     std::string list;
@@ -40,6 +60,13 @@ void write_revision(const TempDir& dir, const std::string& id,
                                             "\"\nparents = [" + list + "]\n" + extra);
     dir.write(folder / "up.sql", "CREATE TABLE t_" + id + " (x INTEGER);\n");
     dir.write(folder / "down.sql", "DROP TABLE t_" + id + ";\n");
+}
+
+void write_manifest(const TempDir& dir, const std::string& folder, const std::string& manifest) {
+    const std::filesystem::path path = std::filesystem::path("versions") / folder;
+    dir.write(path / "manifest.toml", manifest);
+    dir.write(path / "up.sql", "SELECT 1;\n");
+    dir.write(path / "down.sql", "SELECT 1;\n");
 }
 
 } // namespace rev::test
