@@ -23,6 +23,10 @@ struct AppliedSet {
     bool contains(RevisionGraph::Vertex vertex) const;
     // Membership by vertex, for a graph of `size` revisions.
     std::vector<bool> mask(std::size_t size) const;
+    // The applied revisions that no applied revision has as parent: where the database is.
+    RevisionGraph::Vertices heads(const RevisionGraph& graph) const;
+    // Every revision not applied yet that some head needs, in topological order.
+    RevisionGraph::Vertices pending(const RevisionGraph& graph) const;
 };
 
 // The exact steps of a move, in the order they run, like ninja's Plan.

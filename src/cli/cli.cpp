@@ -59,6 +59,21 @@ std::vector<po::option> split_at_command(std::vector<std::string>& args) {
     return result;
 }
 
+// Targets such as -1 look like short options to Boost.Program_options; claim them as
+// positional arguments, so that `rev downgrade -1` works as in Alembic.
+std::vector<po::option> negative_numbers_are_arguments(std::vector<std::string>& args) {
+    std::vector<po::option> result;
+    const std::string& token = args.front();
+    if (token.size() > 1 && token[0] == '-' &&
+        token.find_first_not_of("0123456789", 1) == std::string::npos) {
+        po::option option("", {token});
+        option.original_tokens = {token};
+        result.push_back(std::move(option));
+        args.erase(args.begin());
+    }
+    return result;
+}
+
 int dispatch(int argc, char** argv) {
     GlobalOptions global;
     po::options_description visible("Global options");
@@ -126,6 +141,51 @@ const RevisionGraph& Context::graph() {
     return *m_graph;
 }
 
+std::ostream& Context::progress() {
+    static std::ostream null_stream(nullptr);
+    return m_options.quiet ? null_stream : m_out;
+}
+
+DatabaseUrl Context::database_url() {
+    std::string url = m_options.url;
+    if (url.empty()) {
+        if (const char* from_env = std::getenv("REV_DATABASE_URL"); from_env != nullptr) {
+            url = from_env;
+        }
+    }
+    if (url.empty()) {
+        url = config().database_url;
+    }
+    return parse_database_url(url, config().root());
+}
+
+VersionTables Context::version_tables() {
+    return {config().version_table, config().version_schema};
+}
+
+std::unique_ptr<Database> Context::connect(CreateIfMissing create) {
+    return rev::connect(database_url(), version_tables(), create);
+}
+
+AppliedSet Context::applied_set(Database& database) {
+    const RevisionGraph& revisions = graph();
+    AppliedSet applied;
+    std::string unknown;
+    for (const AppliedRevision& row : database.applied()) {
+        if (auto vertex = revisions.revisions().find(row.revision)) {
+            applied.in_order.push_back(*vertex);
+        } else {
+            unknown += (unknown.empty() ? "" : ", ") + row.revision;
+        }
+    }
+    if (!unknown.empty()) {
+        throw RefusedError(database.url().display + " has applied revisions that " +
+                           display_path(config().revisions_dir) + " does not have: " + unknown +
+                           " (switched branch or deleted files? see docs/safety.md)");
+    }
+    return applied;
+}
+
 CommandLine::CommandLine(const Command& command)
     : m_command(command), m_options("Options") {}
 
@@ -145,7 +205,12 @@ bool CommandLine::parse(Context& context, const Args& args) {
     all.add(m_options).add(global).add(m_hidden);
     po::variables_map vm;
     try {
-        po::store(po::command_line_parser(args).options(all).positional(m_positional).run(), vm);
+        po::store(po::command_line_parser(args)
+                      .options(all)
+                      .positional(m_positional)
+                      .extra_style_parser(negative_numbers_are_arguments)
+                      .run(),
+                  vm);
         if (vm.count("help") != 0) {
             context.out() << "Usage: rev " << m_command.name << " " << m_command.usage << "\n\n"
                           << m_command.summary << "\n\n";
@@ -173,6 +238,13 @@ const std::vector<Command>& commands() {
         {"history", "[-r RANGE] [-v]", "Show the graph, newest first.", cmd_history},
         {"show", "REV", "Show one revision in full.", cmd_show},
         {"graph", "", "Print the graph in Graphviz DOT.", cmd_graph},
+        {"upgrade", "TARGET [options]", "Apply revisions up to TARGET.", cmd_upgrade},
+        {"downgrade", "TARGET [options]", "Revert revisions down to TARGET.", cmd_downgrade},
+        {"stamp", "TARGET [--purge]", "Record TARGET as applied without running scripts.",
+         cmd_stamp},
+        {"current", "[-v]", "Show the revisions the database is at.", cmd_current},
+        {"status", "", "Show applied and pending revisions.", cmd_status},
+        {"log", "[-n N]", "Show the database's event log, newest first.", cmd_log},
     };
     return table;
 }

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <rev/config.hpp>
+#include <rev/database.hpp>
 #include <rev/graph.hpp>
+#include <rev/plan.hpp>
 
 #include <boost/program_options.hpp>
 
@@ -35,6 +37,16 @@ public:
     const Config& config();
     const RevisionGraph& graph();
     std::ostream& out() { return m_out; }
+    // Progress goes here; -q silences it.
+    std::ostream& progress();
+
+    // --url, else REV_DATABASE_URL, else [database] url.
+    DatabaseUrl database_url();
+    VersionTables version_tables();
+    std::unique_ptr<Database> connect(CreateIfMissing create);
+    // The database's applied revisions as graph vertices. Throws when the database names
+    // revisions that the folder does not have.
+    AppliedSet applied_set(Database& database);
 
 private:
     GlobalOptions m_options;
@@ -87,5 +99,11 @@ int cmd_branches(Context& context, const Args& args);
 int cmd_history(Context& context, const Args& args);
 int cmd_show(Context& context, const Args& args);
 int cmd_graph(Context& context, const Args& args);
+int cmd_upgrade(Context& context, const Args& args);
+int cmd_downgrade(Context& context, const Args& args);
+int cmd_stamp(Context& context, const Args& args);
+int cmd_current(Context& context, const Args& args);
+int cmd_status(Context& context, const Args& args);
+int cmd_log(Context& context, const Args& args);
 
 } // namespace rev::cli

@@ -1,5 +1,6 @@
 #include <rev/applier.hpp>
 
+#include <pwd.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -67,12 +68,16 @@ Checksums checksums_of(const Revision& revision) {
 }
 
 std::string current_actor() {
-    std::string user = "unknown";
+    std::string user;
     for (const char* name : {"REV_USER", "USER", "LOGNAME"}) {
         if (const char* value = std::getenv(name); value != nullptr && *value != '\0') {
             user = value;
             break;
         }
+    }
+    if (user.empty()) {
+        const passwd* entry = getpwuid(geteuid());
+        user = entry != nullptr ? entry->pw_name : std::to_string(geteuid());
     }
     char host[256] = {};
     if (gethostname(host, sizeof(host) - 1) != 0) {

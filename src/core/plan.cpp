@@ -101,6 +101,23 @@ bool AppliedSet::contains(Vertex vertex) const {
 
 std::vector<bool> AppliedSet::mask(std::size_t size) const { return mask_of(in_order, size); }
 
+RevisionGraph::Vertices AppliedSet::heads(const RevisionGraph& graph) const {
+    const std::vector<bool> applied = mask(graph.size());
+    Vertices result;
+    for (Vertex v : in_order) {
+        const Vertices& children = graph.children(v);
+        if (std::none_of(children.begin(), children.end(), [&](Vertex c) { return applied[c]; })) {
+            result.push_back(v);
+        }
+    }
+    graph.sort_topologically(result);
+    return result;
+}
+
+RevisionGraph::Vertices AppliedSet::pending(const RevisionGraph& graph) const {
+    return without(graph.topological_order(), mask(graph.size()));
+}
+
 Plan plan_upgrade(const RevisionGraph& graph, const AppliedSet& applied, const Target& target) {
     const std::vector<bool> applied_mask = applied.mask(graph.size());
     if (target.is_relative()) {

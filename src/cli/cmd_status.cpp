@@ -1,0 +1,76 @@
+// Commands that read a database's records: current, status, log.
+#include "cli.hpp"
+#include "format.hpp"
+
+#include <iostream>
+
+namespace rev::cli {
+
+int cmd_current(Context& context, const Args& args) {
+    CommandLine line(command_named("current"));
+    bool verbose = false;
+    line.add_options()("verbose,v", po::bool_switch(&verbose),
+                       "list every applied revision with when, by whom and how long");
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    auto database = context.connect(CreateIfMissing::no);
+    const RevisionGraph& graph = context.graph();
+    if (verbose) {
+        for (const AppliedRevision& row : database->applied()) {
+            context.out() << row.seq << "  " << row.revision << "  " << row.applied_at << "  "
+                          << row.applied_by << "  " << row.duration_ms << " ms  rev "
+                          << row.rev_version << "\n";
+        }
+        return 0;
+    }
+    for (auto head : context.applied_set(*database).heads(graph)) {
+        context.out() << revision_line(graph, head) << "\n";
+    }
+    return 0;
+}
+
+int cmd_status(Context& context, const Args& args) {
+    CommandLine line(command_named("status"));
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    auto database = context.connect(CreateIfMissing::no);
+    const RevisionGraph& graph = context.graph();
+    const AppliedSet applied = context.applied_set(*database);
+    const RevisionGraph::Vertices pending = applied.pending(graph);
+    context.out() << "database: " << database->url().display << "\n"
+                  << "applied:  " << applied.in_order.size() << " of " << graph.size()
+                  << " revisions\n"
+                  << "at:       ";
+    const RevisionGraph::Vertices heads = applied.heads(graph);
+    for (std::size_t i = 0; i < heads.size(); ++i) {
+        context.out() << (i > 0 ? ", " : "") << graph.revision(heads[i]).id;
+    }
+    context.out() << (heads.empty() ? "base\n" : "\n") << "pending:  " << pending.size()
+                  << (pending.empty() ? " (up to date)\n" : "\n");
+    for (auto v : pending) {
+        context.out() << "  " << revision_line(graph, v) << "\n";
+    }
+    return 0;
+}
+
+int cmd_log(Context& context, const Args& args) {
+    CommandLine line(command_named("log"));
+    std::size_t limit = 50;
+    line.add_options()("number,n", po::value(&limit)->value_name("N"),
+                       "show the newest N events (default 50)");
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    auto database = context.connect(CreateIfMissing::no);
+    for (const LogEntry& entry : database->log(limit)) {
+        context.out() << entry.at << "  " << entry.event
+                      << std::string(entry.event.size() < 10 ? 10 - entry.event.size() : 1, ' ')
+                      << (entry.revision.empty() ? "-" : entry.revision) << "  " << entry.by
+                      << "  " << entry.duration_ms << " ms\n";
+    }
+    return 0;
+}
+
+} // namespace rev::cli
