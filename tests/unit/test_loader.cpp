@@ -129,13 +129,11 @@ TEST_CASE("load_revision_graph: rejects a missing required key", "[loader][error
     ScopedCurrentPath cwd(dir.path());
     SECTION("id") {
         write_manifest(dir, "a", "message = \"m\"\nparents = []\n");
-        CHECK(load_defects() ==
-              Lines{"versions/a/manifest.toml: missing required key 'id'"});
+        CHECK(load_defects() == Lines{"versions/a/manifest.toml: missing required key 'id'"});
     }
     SECTION("message") {
         write_manifest(dir, "a", "id = \"a\"\nparents = []\n");
-        CHECK(load_defects() ==
-              Lines{"versions/a/manifest.toml: missing required key 'message'"});
+        CHECK(load_defects() == Lines{"versions/a/manifest.toml: missing required key 'message'"});
     }
     SECTION("parents, with a hint for a base revision") {
         write_manifest(dir, "a", "id = \"a\"\nmessage = \"m\"\n");
@@ -165,14 +163,14 @@ TEST_CASE("load_revision_graph: rejects a value of the wrong type", "[loader][er
     }
     SECTION("a non-string element, on its own line") {
         write_revision(dir, "a", {});
-        write_manifest(dir, "b",
-                       "id = \"b\"\nmessage = \"m\"\nparents = [\n  \"a\",\n  1.5,\n]\n");
+        write_manifest(dir, "b", "id = \"b\"\nmessage = \"m\"\nparents = [\n  \"a\",\n  1.5,\n]\n");
         CHECK(load_defects() == Lines{"versions/b/manifest.toml:5: 'parents' must hold only "
                                       "strings, not a float"});
     }
     SECTION("depends_on a table") {
-        write_manifest(dir, "a", "id = \"a\"\nmessage = \"m\"\nparents = []\n"
-                                 "depends_on = { x = 1 }\n");
+        write_manifest(dir, "a",
+                       "id = \"a\"\nmessage = \"m\"\nparents = []\n"
+                       "depends_on = { x = 1 }\n");
         CHECK(load_defects() == Lines{"versions/a/manifest.toml:4: 'depends_on' must be an "
                                       "array of strings, not a table"});
     }
@@ -294,8 +292,7 @@ TEST_CASE("load_revision_graph: rejects a reference to an unknown revision", "[l
     }
     SECTION("depends_on") {
         write_revision(dir, "b", {"add_users"}, "depends_on = [\"other\"]\n");
-        CHECK(load_defects() ==
-              Lines{"versions/b/manifest.toml:4: depends_on 'other' not found"});
+        CHECK(load_defects() == Lines{"versions/b/manifest.toml:4: depends_on 'other' not found"});
     }
     SECTION("depends_on, with a suggestion for a typo") {
         write_revision(dir, "b", {}, "depends_on = [\"add_usres\"]\n");

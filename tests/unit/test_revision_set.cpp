@@ -34,8 +34,8 @@ std::vector<std::string> ids_at(const rev::RevisionSet& set,
 
 TEST_CASE("RevisionSet: keeps revisions sorted by id", "[revision_set]") {
     // Given in an order unlike the ids' and unlike the paths'.
-    const rev::RevisionSet set = make_set(
-        GraphBuilder().add("c3", {"b2"}).add("a1", {}).add("b2", {"a1"}));
+    const rev::RevisionSet set =
+        make_set(GraphBuilder().add("c3", {"b2"}).add("a1", {}).add("b2", {"a1"}));
     REQUIRE(set.size() == 3);
     CHECK_FALSE(set.empty());
     CHECK(set[0].id == "a1");
@@ -84,9 +84,8 @@ TEST_CASE("RevisionSet: find_prefix", "[revision_set]") {
 }
 
 TEST_CASE("RevisionSet: find_label", "[revision_set]") {
-    const rev::RevisionSet set = make_set(GraphBuilder()
-                                              .add("a", {}, {}, {"core"})
-                                              .add("b", {"a"}, {}, {"feature", "feature_v2"}));
+    const rev::RevisionSet set = make_set(
+        GraphBuilder().add("a", {}, {}, {"core"}).add("b", {"a"}, {}, {"feature", "feature_v2"}));
     CHECK(set.find_label("core") == std::optional<rev::RevisionSet::Index>(0));
     CHECK(set.find_label("feature") == std::optional<rev::RevisionSet::Index>(1));
     CHECK(set.find_label("feature_v2") == std::optional<rev::RevisionSet::Index>(1));
@@ -122,8 +121,8 @@ TEST_CASE("RevisionSet: suggest", "[revision_set]") {
 }
 
 TEST_CASE("closest_match", "[revision_set]") {
-    const std::vector<std::string_view> keys = {"id", "message", "parents", "branch_labels",
-                                                "depends_on", "transactional"};
+    const std::vector<std::string_view> keys = {
+        "id", "message", "parents", "branch_labels", "depends_on", "transactional"};
     SECTION("one edit") {
         CHECK(rev::closest_match("parent", keys) == std::optional<std::string>("parents"));
         CHECK(rev::closest_match("mesage", keys) == std::optional<std::string>("message"));
