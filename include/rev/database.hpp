@@ -67,6 +67,9 @@ public:
     // Forgets every applied revision (stamp --purge), logging a purge event.
     virtual void purge() = 0;
 
+    // Schema introspection: the user tables in the current schema (rev's own excluded), sorted.
+    virtual std::vector<std::string> tables() = 0;
+
     // The runner that moves this database.
     virtual StepRunner& runner() = 0;
 

@@ -32,7 +32,9 @@ std::string Dialect::timestamp(const std::string& utc) const {
 }
 
 std::string Dialect::as_text(const std::string& column) const {
-    return "CAST(" + column + " AS TEXT)";
+    // The alias matters: PostgreSQL names a cast after its column, and ORDER BY would then
+    // sort the text ('10' before '9').
+    return "CAST(" + column + " AS TEXT) AS " + column + "_text";
 }
 
 std::vector<std::string> Dialect::create_tables() const {
@@ -129,6 +131,17 @@ std::string Dialect::select_log(std::size_t limit) const {
     return "SELECT " + as_text("id") + ", event, COALESCE(revision, ''), " + event_at +
            ", actor, " + as_text("duration_ms") + ", rev_version FROM " + qualified("_log") +
            " ORDER BY id DESC LIMIT " + std::to_string(limit);
+}
+
+std::string Dialect::select_tables() const {
+    const std::string own = " AND name NOT LIKE " + quote(m_tables.table + "%");
+    if (m_kind == DatabaseUrl::Kind::sqlite) {
+        return "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" +
+               own + " ORDER BY name";
+    }
+    return "SELECT name FROM (SELECT CAST(table_name AS TEXT) AS name FROM "
+           "information_schema.tables WHERE table_schema = current_schema() AND table_type = "
+           "'BASE TABLE') t WHERE true" + own + " ORDER BY name";
 }
 
 long long Dialect::lock_key() const {

@@ -29,6 +29,7 @@ public:
     std::string select_layout_version() const;
     std::string select_applied() const;
     std::string select_log(std::size_t limit) const;
+    std::string select_tables() const;
 
     // The advisory lock key that serialises rev processes on this version table (PostgreSQL).
     long long lock_key() const;

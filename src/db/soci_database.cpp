@@ -117,6 +117,14 @@ void SociDatabase::purge() {
     transaction.commit();
 }
 
+std::vector<std::string> SociDatabase::tables() {
+    std::vector<std::string> names;
+    for (auto& row : query(m_dialect.select_tables())) {
+        names.push_back(row.front());
+    }
+    return names;
+}
+
 void SociDatabase::begin() {
     try {
         m_transaction.emplace(*m_session);

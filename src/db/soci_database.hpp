@@ -24,6 +24,7 @@ public:
     std::vector<AppliedRevision> applied() override;
     std::vector<LogEntry> log(std::size_t limit) override;
     void purge() override;
+    std::vector<std::string> tables() override;
     StepRunner& runner() override { return *this; }
 
     void begin() override;

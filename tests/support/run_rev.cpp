@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -24,8 +25,11 @@ std::string slurp(const std::filesystem::path& path) {
 
 RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env) {
-    const std::filesystem::path out_file = cwd / ".rev-test-stdout";
-    const std::filesystem::path err_file = cwd / ".rev-test-stderr";
+    // Unique names, so that tests may run several rev processes at once in one folder.
+    static std::atomic<int> counter{0};
+    const std::string suffix = std::to_string(getpid()) + "-" + std::to_string(counter++);
+    const std::filesystem::path out_file = cwd / (".rev-test-stdout-" + suffix);
+    const std::filesystem::path err_file = cwd / (".rev-test-stderr-" + suffix);
     const pid_t pid = fork();
     if (pid < 0) {
         throw std::runtime_error("fork failed");

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "temp_dir.hpp"
+
+#include <rev/database.hpp>
+#include <rev/graph.hpp>
+#include <rev/plan.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rev::test {
+
+// The database one run of the backend suite targets: REV_TEST_DATABASE is "sqlite" (a fresh
+// file per test) or a libpq connection string (the schema is emptied per test).
+class BackendFixture {
+public:
+    BackendFixture();
+    ~BackendFixture();
+
+    bool is_postgresql() const { return m_url.kind == DatabaseUrl::Kind::postgresql; }
+    const DatabaseUrl& url() const { return m_url; }
+    const TempDir& dir() const { return m_dir; }
+    // The URL as rev's command line takes it.
+    std::string url_text() const;
+
+    std::unique_ptr<Database> connect() const;
+    // Loads the revisions written under dir()/versions.
+    RevisionGraph load() const;
+    // Upgrades/downgrades through the library, as `rev` does; returns the steps done.
+    std::size_t move(const std::string& how, const std::string& target,
+                     TransactionMode mode = TransactionMode::per_revision) const;
+    std::vector<std::string> applied_ids() const;
+    std::vector<std::string> tables() const;
+    // Runs `statements` as a script against the test database.
+    void execute(const std::string& statements) const;
+
+private:
+    TempDir m_dir;
+    DatabaseUrl m_url;
+};
+
+} // namespace rev::test
