@@ -159,6 +159,10 @@ Target parse_target(std::string_view text) {
         if (body.find('@') != std::string_view::npos) {
             invalid(text, "more than one '@'");
         }
+        // "head@head" holds only letters; say what is really wrong with it.
+        if (is_reserved_name(label)) {
+            invalid(text, "'" + std::string(label) + "' is a reserved word, not a branch label");
+        }
         if (!is_valid_name(label)) {
             invalid(text, "branch label '" + std::string(label) +
                               "' may hold only letters, digits and '_'");
