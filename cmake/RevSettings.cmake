@@ -9,8 +9,11 @@ target_compile_options(rev_warnings INTERFACE
   $<$<BOOL:${REV_WARNINGS_AS_ERRORS}>:-Werror>)
 
 if(REV_ENABLE_SANITIZERS)
+  # -fno-sanitize=vptr: UBSan's vptr check needs the typeinfo of SOCI's backend classes, which
+  # Debian's libsoci does not export, and we must downcast to reach the native handles.
   target_compile_options(rev_settings INTERFACE
-    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer
+    -fno-sanitize-recover=all)
   target_link_options(rev_settings INTERFACE -fsanitize=address,undefined)
 endif()
 

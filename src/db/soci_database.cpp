@@ -7,7 +7,7 @@ namespace rev::db {
 std::string one_line(const std::string& message) {
     std::string line;
     for (char c : message) {
-        if (c == '\n' || c == '\r') {
+        if (c == '\n' || c == '\r' || c == '\t') {
             if (!line.empty() && line.back() != ' ') {
                 line += ' ';
             }

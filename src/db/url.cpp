@@ -92,6 +92,10 @@ DatabaseUrl parse_postgresql(std::string url) {
             has_password = true;
         }
     }
+    // libpq waits forever for an unreachable host by default; a migration tool should not.
+    if (result.conninfo.find("connect_timeout=") == std::string::npos) {
+        result.conninfo += " connect_timeout='10'";
+    }
     result.display = "postgresql://" + user + (has_password ? ":***" : "") +
                      (user.empty() && !has_password ? "" : "@") + host +
                      (port.empty() ? "" : ":" + port) + "/" + dbname;
