@@ -42,7 +42,7 @@ StepRecord::Event event_for(Direction direction, bool stamp) {
 }
 
 std::string steps_text(std::size_t count) {
-    return std::to_string(count) + (count == 1 ? " earlier step" : " earlier steps");
+    return std::to_string(count) + (count == 1 ? " earlier step stays" : " earlier steps stay");
 }
 
 } // namespace
@@ -195,9 +195,9 @@ void Applier::fail(const Step& step, const Error& error, std::size_t done) const
         outcome = "the whole move was rolled back";
     } else if (!revision.transactional && !m_options.stamp) {
         outcome = "this step ran outside a transaction and may be partly applied; " +
-                  steps_text(done) + " stay applied";
+                  steps_text(done) + " applied";
     } else {
-        outcome = "this step was rolled back; " + steps_text(done) + " stay applied";
+        outcome = "this step was rolled back; " + steps_text(done) + " applied";
     }
     throw DatabaseError(where + verb + " " + revision.id + " failed: " + error.message() + " (" +
                         outcome + ")");

@@ -1,0 +1,86 @@
+#include "temp_dir.hpp"
+
+#include <rev/applier.hpp>
+#include <rev/loader.hpp>
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+// Records what the Applier asks of a runner, like ninja's FakeCommandRunner; fails on request.
+class RecordingRunner : public rev::StepRunner {
+public:
+    std::vector<std::string> calls;
+    std::string fail_on;
+
+    void begin() override { calls.push_back("begin"); }
+    void commit() override { calls.push_back("commit"); }
+    void rollback() noexcept override { calls.push_back("rollback"); }
+    void execute(const rev::Script& script) override {
+        const std::string name = script.path.parent_path().filename().string() + "/" +
+                                 script.path.filename().string();
+        calls.push_back("execute " + name);
+        if (name == fail_on) {
+            throw rev::ScriptError(3, "boom");
+        }
+    }
+    void record(const rev::StepRecord& record) override {
+        calls.push_back(std::string("record ") + rev::event_name(record.event) + " " +
+                        record.revision);
+    }
+};
+
+rev::Plan up_plan(const rev::RevisionGraph& graph) {
+    rev::Plan plan;
+    for (auto v : graph.topological_order()) {
+        plan.steps.push_back({rev::Direction::up, v});
+    }
+    return plan;
+}
+
+} // namespace
+
+TEST_CASE("Applier: transaction boundaries per mode", "[applier]") {
+    rev::test::TempDir dir;
+    rev::test::write_revision(dir, "a", {});
+    rev::test::write_revision(dir, "b", {"a"}, "transactional = false\n");
+    const rev::RevisionGraph graph = rev::load_revision_graph(dir.path() / "versions");
+    RecordingRunner runner;
+    SECTION("per revision; a non-transactional step runs bare") {
+        CHECK(rev::Applier(graph, runner, {}).apply(up_plan(graph)) == 2);
+        CHECK(runner.calls == std::vector<std::string>{"begin", "execute a/up.sql",
+                                                       "record upgrade a", "commit",
+                                                       "execute b/up.sql", "record upgrade b"});
+    }
+    SECTION("stamp records inside transactions without executing") {
+        rev::ApplyOptions options;
+        options.stamp = true;
+        rev::Applier(graph, runner, options).apply(up_plan(graph));
+        CHECK(runner.calls == std::vector<std::string>{"begin", "record stamp-up a", "commit",
+                                                       "begin", "record stamp-up b", "commit"});
+    }
+}
+
+TEST_CASE("Applier: a failure rolls back and says what stayed", "[applier][error]") {
+    rev::test::TempDir dir;
+    rev::test::write_revision(dir, "a", {});
+    rev::test::write_revision(dir, "b", {"a"});
+    const rev::RevisionGraph graph = rev::load_revision_graph(dir.path() / "versions");
+    RecordingRunner runner;
+    runner.fail_on = "b/up.sql";
+    const std::string where = (dir.path() / "versions/b/up.sql").string() + ":3: upgrade b failed: boom";
+    SECTION("per revision") {
+        CHECK_THROWS_WITH(rev::Applier(graph, runner, {}).apply(up_plan(graph)),
+                          where + " (this step was rolled back; 1 earlier step stays applied)");
+        CHECK(runner.calls.back() == "rollback");
+    }
+    SECTION("all") {
+        rev::ApplyOptions options;
+        options.mode = rev::TransactionMode::all;
+        CHECK_THROWS_WITH(rev::Applier(graph, runner, options).apply(up_plan(graph)),
+                          where + " (the whole move was rolled back)");
+        CHECK(runner.calls == std::vector<std::string>{"begin", "execute a/up.sql",
+                                                       "record upgrade a", "execute b/up.sql",
+                                                       "rollback"});
+    }
+}
