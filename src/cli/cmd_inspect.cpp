@@ -3,6 +3,7 @@
 #include "format.hpp"
 
 #include <rev/dot.hpp>
+#include <rev/error.hpp>
 #include <rev/target.hpp>
 
 #include <iostream>
@@ -21,6 +22,17 @@ void print_revision(Context& context, RevisionGraph::Vertex vertex, bool verbose
         context.out() << revision_block(graph, vertex) << "\n";
     } else {
         context.out() << revision_line(graph, vertex) << "\n";
+    }
+}
+
+// What the configured database has applied, when there is one to ask. History is useful
+// without a database, so a missing or unreachable one only means no marks.
+std::vector<bool> applied_if_reachable(Context& context) {
+    try {
+        auto database = context.connect(CreateIfMissing::no);
+        return context.applied_set(*database).mask(context.graph().size());
+    } catch (const Error&) {
+        return {};
     }
 }
 
@@ -70,11 +82,13 @@ int cmd_history(Context& context, const Args& args) {
     RevisionGraph::Vertices shown = range_text.empty()
                                         ? graph.topological_order()
                                         : resolve_range(graph, parse_range(range_text));
+    const std::vector<bool> applied = applied_if_reachable(context);
     for (auto it = shown.rbegin(); it != shown.rend(); ++it) {
         if (verbose) {
             context.out() << revision_block(graph, *it) << "\n";
         } else {
-            context.out() << history_line(graph, *it) << "\n";
+            const bool is_applied = !applied.empty() && applied[*it];
+            context.out() << history_line(graph, *it, is_applied ? " (applied)" : "") << "\n";
         }
     }
     return 0;

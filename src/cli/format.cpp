@@ -53,13 +53,15 @@ std::string revision_tags(const RevisionGraph& graph, RevisionGraph::Vertex vert
     return tags;
 }
 
-std::string history_line(const RevisionGraph& graph, RevisionGraph::Vertex vertex) {
-    return parents_text(graph, vertex) + " -> " + revision_line(graph, vertex);
+std::string history_line(const RevisionGraph& graph, RevisionGraph::Vertex vertex,
+                         const std::string& extra_tags) {
+    return parents_text(graph, vertex) + " -> " + revision_line(graph, vertex, extra_tags);
 }
 
-std::string revision_line(const RevisionGraph& graph, RevisionGraph::Vertex vertex) {
+std::string revision_line(const RevisionGraph& graph, RevisionGraph::Vertex vertex,
+                          const std::string& extra_tags) {
     const Revision& revision = graph.revision(vertex);
-    return revision.id + revision_tags(graph, vertex) + ", " + revision.message;
+    return revision.id + revision_tags(graph, vertex) + extra_tags + ", " + revision.message;
 }
 
 std::string revision_block(const RevisionGraph& graph, RevisionGraph::Vertex vertex) {
