@@ -45,6 +45,11 @@ public:
         }
         for (const auto& [section, node] : m_root) {
             auto known = known_keys().find(section.str());
+            if (known == known_keys().end() && !node.is_table()) {
+                // `url = ...` above every header is a section's key, not a section.
+                fail(node, "key '" + std::string(section.str()) + "' is outside any section" +
+                               home_section(section.str()));
+            }
             if (known == known_keys().end()) {
                 fail(node, "unknown section '" + std::string(section.str()) + "'" +
                                suggestion(section.str(), sections));
@@ -83,6 +88,15 @@ public:
     }
 
 private:
+    static std::string home_section(std::string_view key) {
+        for (const auto& [name, keys] : known_keys()) {
+            if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+                return " (put it under [" + name + "])";
+            }
+        }
+        return "";
+    }
+
     static std::string suggestion(std::string_view unknown,
                                   const std::vector<std::string_view>& known) {
         auto guess = closest_match(unknown, known);
@@ -134,7 +148,9 @@ std::optional<fs::path> find_config(const fs::path& start) {
     std::error_code ec;
     fs::path folder = fs::absolute(start, ec);
     while (!ec) {
-        if (fs::is_regular_file(folder / k_config_name, ec)) {
+        // A folder without the file sets an error code (ENOENT) too; that must not end the walk.
+        std::error_code missing;
+        if (fs::is_regular_file(folder / k_config_name, missing)) {
             return folder / k_config_name;
         }
         if (folder == folder.root_path() || !folder.has_parent_path()) {
