@@ -80,8 +80,11 @@ std::string check_new_id(const RevisionGraph& graph, const std::string& id) {
     return id;
 }
 
-void check_labels(const RevisionGraph& graph, const std::vector<std::string>& labels) {
-    for (const std::string& label : labels) {
+// Every clash the loader would report once the revision is written, refused before writing.
+void check_labels(const RevisionGraph& graph, const std::vector<std::string>& labels,
+                  const std::string& id) {
+    for (auto it = labels.begin(); it != labels.end(); ++it) {
+        const std::string& label = *it;
         if (!is_valid_name(label)) {
             throw RefusedError("invalid branch label '" + label +
                                "': use letters, digits and '_' (and not head, heads, base, "
@@ -91,8 +94,11 @@ void check_labels(const RevisionGraph& graph, const std::vector<std::string>& la
             throw RefusedError("branch label '" + label + "' is already used by revision '" +
                                graph.revision(*owner).id + "'");
         }
-        if (graph.revisions().find(label)) {
+        if (graph.revisions().find(label) || label == id) {
             throw RefusedError("branch label '" + label + "' is a revision id");
+        }
+        if (std::find(labels.begin(), it, label) != it) {
+            throw RefusedError("branch label '" + label + "' is given twice");
         }
     }
 }
@@ -149,9 +155,9 @@ NewRevision plan_new_revision(const RevisionGraph& graph, const NewRevisionReque
             revision.depends_on.push_back(id);
         }
     }
-    check_labels(graph, request.branch_labels);
-    revision.branch_labels = request.branch_labels;
     revision.id = check_new_id(graph, request.id);
+    check_labels(graph, request.branch_labels, revision.id);
+    revision.branch_labels = request.branch_labels;
     return revision;
 }
 
