@@ -199,8 +199,10 @@ void CommandLine::add_positional(const char* name, int max, const po::value_sema
 
 bool CommandLine::parse(Context& context, const Args& args) {
     m_options.add_options()("help,h", "show this help");
+    // Global options may also follow the command name; they add to those given before it.
+    GlobalOptions after;
     po::options_description global("Global options");
-    add_global_options(global, context.options());
+    add_global_options(global, after);
     po::options_description all;
     all.add(m_options).add(global).add(m_hidden);
     po::variables_map vm;
@@ -224,6 +226,14 @@ bool CommandLine::parse(Context& context, const Args& args) {
     } catch (const po::error& error) {
         throw UsageError(std::string(error.what()) + " (see 'rev " + std::string(m_command.name) +
                          " --help')");
+    }
+    GlobalOptions& options = context.options();
+    options.quiet = options.quiet || after.quiet;
+    if (!after.config.empty()) {
+        options.config = after.config;
+    }
+    if (!after.url.empty()) {
+        options.url = after.url;
     }
     return true;
 }
