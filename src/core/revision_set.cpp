@@ -119,14 +119,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::optional<std::string> closest_match(std::string_view unknown,
                                          const std::vector<std::string_view>& candidates) {
     // Like ninja's SpellcheckNode: a few edits at most, and only a single best candidate. The
-    // edits must also leave most of the name alone: "nope" is not a typo of "e".
+    // edits must also leave at least half of the name alone: "nope" is not a typo of "e".
     constexpr std::size_t k_max_distance = 3;
     std::size_t best = k_max_distance + 1;
     std::optional<std::string> match;
     bool tie = false;
     for (std::string_view candidate : candidates) {
         const std::size_t distance = edit_distance(unknown, candidate);
-        if (2 * distance >= std::max(unknown.size(), candidate.size())) {
+        if (2 * distance > std::max(unknown.size(), candidate.size())) {
             continue;
         }
         if (distance < best) {

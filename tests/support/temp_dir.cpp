@@ -62,6 +62,10 @@ void write_revision(const TempDir& dir, const std::string& id,
     dir.write(folder / "down.sql", "DROP TABLE t_" + id + ";\n");
 }
 
+void write_config(const TempDir& dir) {
+    dir.write("migrate.toml", "[revisions]\ndir = \"versions\"\n");
+}
+
 void write_manifest(const TempDir& dir, const std::string& folder, const std::string& manifest) {
     const std::filesystem::path path = std::filesystem::path("versions") / folder;
     dir.write(path / "manifest.toml", manifest);

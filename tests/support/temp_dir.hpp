@@ -45,6 +45,9 @@ private:
 void write_revision(const TempDir& dir, const std::string& id,
                     const std::vector<std::string>& parents, const std::string& extra = "");
 
+// Writes `<dir>/migrate.toml` naming `versions` as the revisions folder and no database.
+void write_config(const TempDir& dir);
+
 // Writes `versions/<folder>/manifest.toml` holding exactly `manifest`, with one-line up.sql and
 // down.sql beside it: for manifests with defects.
 void write_manifest(const TempDir& dir, const std::string& folder, const std::string& manifest);
