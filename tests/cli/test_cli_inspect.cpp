@@ -147,6 +147,34 @@ TEST_CASE("rev show", "[cli][show]") {
     }
 }
 
+TEST_CASE("rev show: dependencies, labels and transactional = false", "[cli][show]") {
+    TempDir dir;
+    write_config(dir);
+    write_revision(dir, "a1", {});
+    write_revision(dir, "b2", {"a1"}, "branch_labels = [\"ops\"]\ndepends_on = [\"a1\"]\n");
+    write_revision(dir, "x9", {}, "depends_on = [\"b2\"]\ntransactional = false\n");
+    CHECK(output(dir, {"show", "heads"}) == "Rev: b2 (ops) (head)\n"
+                                            "Parents: a1\n"
+                                            "Depends on: a1\n"
+                                            "Needed by: x9\n"
+                                            "Branch labels: ops\n"
+                                            "Transactional: yes\n"
+                                            "Manifest: versions/b2/manifest.toml\n"
+                                            "Up: versions/b2/up.sql\n"
+                                            "Down: versions/b2/down.sql\n"
+                                            "\n"
+                                            "    revision b2\n"
+                                            "\n"
+                                            "Rev: x9 (head)\n"
+                                            "Depends on: b2\n"
+                                            "Transactional: no\n"
+                                            "Manifest: versions/x9/manifest.toml\n"
+                                            "Up: versions/x9/up.sql\n"
+                                            "Down: versions/x9/down.sql\n"
+                                            "\n"
+                                            "    revision x9\n");
+}
+
 TEST_CASE("rev graph", "[cli][graph]") {
     TempDir dir;
     write_branch_and_merge(dir);
