@@ -26,8 +26,15 @@ if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$pg_dir"; fi
 chmod 700 "$pg_dir"
 as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres -E UTF8 --locale=C --no-sync \
   >"$pg_dir/initdb.log" 2>&1 || { cat "$pg_dir/initdb.log"; exit 1; }
-as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 30 \
-  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+# Another server (or another test run) may hold the port: try the next few.
+for attempt in 0 1 2 3 4 5 6 7 8 9; do
+  if as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 30 \
+    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null; then
+    break
+  fi
+  [ "$attempt" -eq 9 ] && { cat "$pg_dir/server.log"; exit 1; }
+  pg_port=$((pg_port + 1))
+done
 as_postgres "$pg_bin/createdb" -h "$pg_dir" -p "$pg_port" -U postgres rev_test
 pg_connstr="host=127.0.0.1 port=$pg_port dbname=rev_test user=postgres"
 
