@@ -66,7 +66,7 @@ DatabaseUrl parse_postgresql(std::string url) {
         while (!why.empty() && why.back() == '\n') {
             why.pop_back();
         }
-        invalid_url(url, why);
+        invalid_url(url, mask_password(why));
     }
     DatabaseUrl result;
     result.kind = DatabaseUrl::Kind::postgresql;
