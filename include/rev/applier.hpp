@@ -17,8 +17,8 @@ struct StepRecord {
     Event event = Event::upgrade;
     std::string revision;
     Checksums checksums;
-    std::string at;  // UTC, ISO 8601 with milliseconds
-    std::string by;  // user@host
+    std::string at; // UTC, ISO 8601 with milliseconds
+    std::string by; // user@host
     long long duration_ms = 0;
 
     Direction direction() const {

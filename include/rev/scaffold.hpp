@@ -21,11 +21,11 @@ struct NewRevision {
 // What the user asked for, as written on the command line.
 struct NewRevisionRequest {
     std::string message;
-    std::vector<std::string> parents;     // targets; empty: the single head
-    std::vector<std::string> depends_on;  // ids or prefixes
+    std::vector<std::string> parents;    // targets; empty: the single head
+    std::vector<std::string> depends_on; // ids or prefixes
     std::vector<std::string> branch_labels;
-    std::string id;                       // empty: 12 random hex characters
-    bool merge = false;                   // parents default to every head; at least two
+    std::string id;     // empty: 12 random hex characters
+    bool merge = false; // parents default to every head; at least two
 };
 
 // Checks `request` against `graph` and resolves its names to full ids. Throws RefusedError or

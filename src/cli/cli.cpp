@@ -15,11 +15,11 @@ constexpr int k_exit_error = 1;
 constexpr int k_exit_usage = 2;
 
 void add_global_options(po::options_description& options, GlobalOptions& global) {
-    options.add_options()                                                            //
+    options.add_options() //
         ("config,c", po::value(&global.config)->value_name("FILE"),
-         "migrate.toml to use (default: the nearest one in this folder or above)")   //
+         "migrate.toml to use (default: the nearest one in this folder or above)") //
         ("url", po::value(&global.url)->value_name("URL"),
-         "database URL; overrides REV_DATABASE_URL and migrate.toml")                //
+         "database URL; overrides REV_DATABASE_URL and migrate.toml") //
         ("quiet,q", po::bool_switch(&global.quiet), "print only errors and results");
 }
 
@@ -36,8 +36,8 @@ void print_overview(std::ostream& out, const po::options_description& global) {
     out << "Usage: rev [global options] COMMAND [options] [arguments]\n\n"
            "rev applies a graph of SQL revisions to a database, step by step.\n\nCommands:\n";
     for (const Command& command : commands()) {
-        out << "  " << command.name << std::string(12 - command.name.size(), ' ')
-            << command.summary << "\n";
+        out << "  " << command.name << std::string(12 - command.name.size(), ' ') << command.summary
+            << "\n";
     }
     out << "\n" << global << "\nRun 'rev COMMAND --help' for a command's options.\n";
 }
@@ -80,8 +80,8 @@ int dispatch(int argc, char** argv) {
     add_global_options(visible, global);
     visible.add_options()("help,h", "show this help")("version", "print rev's version");
     po::options_description all;
-    all.add(visible).add_options()                             //
-        ("command", po::value<std::string>())                   //
+    all.add(visible).add_options()            //
+        ("command", po::value<std::string>()) //
         ("args", po::value<std::vector<std::string>>());
 
     po::variables_map vm;
@@ -186,15 +186,14 @@ AppliedSet Context::applied_set(Database& database) {
     return applied;
 }
 
-CommandLine::CommandLine(const Command& command)
-    : m_command(command), m_options("Options") {}
+CommandLine::CommandLine(const Command& command) : m_command(command), m_options("Options") {}
 
 void CommandLine::add_positional(const char* name, int max, const po::value_semantic* semantic,
                                  const char* description) {
     m_hidden.add_options()(name, semantic, description);
     m_positional.add(name, max);
-    m_positional_help += std::string("  ") + name + std::string(18 - std::string(name).size(), ' ') +
-                         description + "\n";
+    m_positional_help += std::string("  ") + name +
+                         std::string(18 - std::string(name).size(), ' ') + description + "\n";
 }
 
 bool CommandLine::parse(Context& context, const Args& args) {

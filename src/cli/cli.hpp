@@ -58,8 +58,8 @@ private:
 // One row of the command table: `rev NAME ...` runs `run`.
 struct Command {
     std::string_view name;
-    std::string_view usage;    // after "rev NAME "
-    std::string_view summary;  // one line, for `rev --help` and `rev NAME --help`
+    std::string_view usage;   // after "rev NAME "
+    std::string_view summary; // one line, for `rev --help` and `rev NAME --help`
     int (*run)(Context& context, const Args& args);
 };
 

@@ -11,9 +11,9 @@ namespace rev::cli {
 namespace {
 
 void add_new_options(CommandLine& line, NewRevisionRequest& request) {
-    line.add_options()                                                                       //
+    line.add_options() //
         ("message,m", po::value(&request.message)->required()->value_name("MESSAGE"),
-         "what the revision does")                                                           //
+         "what the revision does") //
         ("id", po::value(&request.id)->value_name("ID"),
          "the revision's id (default: 12 random hex characters)");
 }
@@ -44,11 +44,11 @@ int cmd_new(Context& context, const Args& args) {
     CommandLine line(command_named("new"));
     NewRevisionRequest request;
     add_new_options(line, request);
-    line.add_options()                                                                         //
+    line.add_options() //
         ("parent", po::value(&request.parents)->value_name("REV"),
-         "a parent; repeat for several (default: the single head)")                           //
+         "a parent; repeat for several (default: the single head)") //
         ("branch-label", po::value(&request.branch_labels)->value_name("LABEL"),
-         "a branch label for the new revision")                                               //
+         "a branch label for the new revision") //
         ("depends-on", po::value(&request.depends_on)->value_name("REV"),
          "a revision that must be applied first without being a parent");
     if (!line.parse(context, args)) {

@@ -41,10 +41,10 @@ void add_move_options(CommandLine& line, MoveOptions& options, Move move) {
     line.add_positional("TARGET", 1, po::value(&options.target)->required(),
                         "head, heads, base, REV, LABEL@head, +N, -N, REV+N, ... "
                         "(with --sql: FROM:TO)");
-    line.add_options()                                                                         //
+    line.add_options() //
         ("sql", po::bool_switch(&options.sql),
-         "print the SQL of the move instead of running it; needs no connection")               //
-        ("dry-run", po::bool_switch(&options.dry_run), "print the steps; change nothing")      //
+         "print the SQL of the move instead of running it; needs no connection")          //
+        ("dry-run", po::bool_switch(&options.dry_run), "print the steps; change nothing") //
         ("lock-timeout", po::value(&options.lock_timeout)->value_name("SECONDS"),
          "how long to wait for another rev moving the same database (default 60)");
     if (move == Move::stamp) {
@@ -79,7 +79,7 @@ ApplyOptions apply_options(Context& context, const MoveOptions& options, Move mo
         apply.on_step = [&context](const StepOutcome& outcome) {
             const Revision& revision = context.graph().revision(outcome.step.revision);
             context.progress() << (outcome.step.direction == Direction::up ? "  up    "
-                                                                            : "  down  ")
+                                                                           : "  down  ")
                                << revision.id << "  " << revision.message << "  ("
                                << outcome.duration_ms << " ms)\n";
         };
@@ -105,8 +105,8 @@ int print_sql(Context& context, const MoveOptions& options, Move move) {
     start.in_order = graph.ancestors(resolve_target(graph, parse_target(from)),
                                      Follow::parents_and_dependencies, Inclusive::yes);
     const Plan plan = plan_move(move, graph, start, parse_target(to));
-    auto printer = make_sql_printer(context.database_url(), context.version_tables(),
-                                    context.out());
+    auto printer =
+        make_sql_printer(context.database_url(), context.version_tables(), context.out());
     Applier(graph, *printer, apply_options(context, options, move)).apply(plan);
     return 0;
 }
@@ -136,8 +136,8 @@ int run_move(Context& context, const MoveOptions& options, Move move) {
     }
     const RevisionGraph& graph = context.graph();
     const Target target = parse_target(options.target);
-    auto database = context.connect(move == Move::downgrade ? CreateIfMissing::no
-                                                            : CreateIfMissing::yes);
+    auto database =
+        context.connect(move == Move::downgrade ? CreateIfMissing::no : CreateIfMissing::yes);
     const double timeout =
         options.lock_timeout >= 0 ? options.lock_timeout : context.config().lock_timeout_seconds;
     database->lock(std::chrono::milliseconds(static_cast<long long>(timeout * 1000)));
@@ -157,13 +157,11 @@ int run_move(Context& context, const MoveOptions& options, Move move) {
         at += (at.empty() ? "" : ", ") + graph.revision(head).id;
     }
     static constexpr const char* verbs[] = {"upgraded", "downgraded", "stamped"};
-    context.progress() << (done == 0 ? "nothing to do" : std::to_string(done) + " " +
-                                                             verbs[static_cast<int>(move)] +
-                                                             " in " +
-                                                             std::to_string(elapsed.count()) +
-                                                             " ms")
-                       << "; " << database->url().display << " is at "
-                       << (at.empty() ? "base" : at) << "\n";
+    context.progress() << (done == 0 ? "nothing to do"
+                                     : std::to_string(done) + " " + verbs[static_cast<int>(move)] +
+                                           " in " + std::to_string(elapsed.count()) + " ms")
+                       << "; " << database->url().display << " is at " << (at.empty() ? "base" : at)
+                       << "\n";
     return 0;
 }
 

@@ -67,8 +67,8 @@ int cmd_log(Context& context, const Args& args) {
     for (const LogEntry& entry : database->log(limit)) {
         context.out() << entry.at << "  " << entry.event
                       << std::string(entry.event.size() < 10 ? 10 - entry.event.size() : 1, ' ')
-                      << (entry.revision.empty() ? "-" : entry.revision) << "  " << entry.by
-                      << "  " << entry.duration_ms << " ms\n";
+                      << (entry.revision.empty() ? "-" : entry.revision) << "  " << entry.by << "  "
+                      << entry.duration_ms << " ms\n";
     }
     return 0;
 }

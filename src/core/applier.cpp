@@ -187,8 +187,7 @@ void Applier::fail(const Step& step, const Error& error, std::size_t done) const
         const std::filesystem::path path =
             step.direction == Direction::up ? revision.up_path() : revision.down_path();
         where = display_path(path) +
-                (script_error->line() > 0 ? ":" + std::to_string(script_error->line()) : "") +
-                ": ";
+                (script_error->line() > 0 ? ":" + std::to_string(script_error->line()) : "") + ": ";
     }
     std::string outcome;
     if (m_options.mode == TransactionMode::all) {

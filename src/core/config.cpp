@@ -27,7 +27,9 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>>& known_k
     return keys;
 }
 
-int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+int line_of(const toml::node& node) {
+    return static_cast<int>(node.source().begin.line);
+}
 
 class ConfigReader {
 public:
@@ -72,15 +74,16 @@ public:
     template <class T>
     std::optional<T> get(std::string_view section, std::string_view key,
                          const char* type_name) const {
-        const toml::node* node = m_root.at_path(std::string(section) + "." + std::string(key)).node();
+        const toml::node* node =
+            m_root.at_path(std::string(section) + "." + std::string(key)).node();
         if (node == nullptr) {
             return std::nullopt;
         }
         if (auto value = node->value<T>()) {
             return value;
         }
-        fail(*node, "'" + std::string(key) + "' in [" + std::string(section) + "] must be " +
-                        type_name);
+        fail(*node,
+             "'" + std::string(key) + "' in [" + std::string(section) + "] must be " + type_name);
     }
 
     const toml::node& node(std::string_view section, std::string_view key) const {
@@ -133,8 +136,9 @@ void read_database_section(const ConfigReader& reader, Config& config) {
         if (auto name = reader.get<std::string>("database", key, "a string")) {
             if (!is_safe_identifier(*name)) {
                 reader.fail(reader.node("database", key),
-                            "'" + std::string(key) + "' must be an SQL identifier "
-                            "(letters, digits and '_', not starting with a digit), not '" +
+                            "'" + std::string(key) +
+                                "' must be an SQL identifier "
+                                "(letters, digits and '_', not starting with a digit), not '" +
                                 *name + "'");
             }
             *target = *name;
@@ -174,8 +178,9 @@ Config parse_config(const std::string& text, const fs::path& file) {
 
     Config config;
     config.file = fs::absolute(file);
-    config.revisions_dir = config.root() / reader.get<std::string>("revisions", "dir", "a string")
-                                               .value_or("versions");
+    config.revisions_dir =
+        config.root() /
+        reader.get<std::string>("revisions", "dir", "a string").value_or("versions");
     config.revisions_dir = config.revisions_dir.lexically_normal();
     read_database_section(reader, config);
     read_run_section(reader, config);

@@ -23,9 +23,9 @@ using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidire
                                          boost::no_property, EdgeProperties>;
 using BoostVertex = boost::graph_traits<BoostGraph>::vertex_descriptor;
 using BoostEdge = boost::graph_traits<BoostGraph>::edge_descriptor;
-using ColorMap = boost::iterator_property_map<std::vector<boost::default_color_type>::iterator,
-                                              boost::property_map<BoostGraph,
-                                                                  boost::vertex_index_t>::type>;
+using ColorMap =
+    boost::iterator_property_map<std::vector<boost::default_color_type>::iterator,
+                                 boost::property_map<BoostGraph, boost::vertex_index_t>::type>;
 
 // Records the finish order (for the topological order) and every cycle (as back edges).
 class OrderAndCycleVisitor : public boost::default_dfs_visitor {
@@ -102,10 +102,9 @@ struct RevisionGraph::Impl {
         std::vector<bool> reached(revisions.size(), false);
         std::vector<boost::default_color_type> colors(revisions.size(), boost::white_color);
         boost::queue<BoostVertex> queue;
-        boost::breadth_first_search(
-            view, from.begin(), from.end(), queue, ReachVisitor(reached),
-            boost::make_iterator_property_map(colors.begin(),
-                                              boost::get(boost::vertex_index, graph)));
+        boost::breadth_first_search(view, from.begin(), from.end(), queue, ReachVisitor(reached),
+                                    boost::make_iterator_property_map(
+                                        colors.begin(), boost::get(boost::vertex_index, graph)));
         if (inclusive == Inclusive::yes) {
             for (Vertex vertex : from) {
                 reached[vertex] = true;
@@ -244,7 +243,9 @@ RevisionGraph::~RevisionGraph() = default;
 RevisionGraph::RevisionGraph(RevisionGraph&&) noexcept = default;
 RevisionGraph& RevisionGraph::operator=(RevisionGraph&&) noexcept = default;
 
-const RevisionSet& RevisionGraph::revisions() const noexcept { return m_impl->revisions; }
+const RevisionSet& RevisionGraph::revisions() const noexcept {
+    return m_impl->revisions;
+}
 
 const RevisionGraph::Vertices& RevisionGraph::parents(Vertex vertex) const {
     return m_impl->parents[vertex];
@@ -258,8 +259,12 @@ const RevisionGraph::Vertices& RevisionGraph::dependencies(Vertex vertex) const 
 const RevisionGraph::Vertices& RevisionGraph::dependents(Vertex vertex) const {
     return m_impl->dependents[vertex];
 }
-const RevisionGraph::Vertices& RevisionGraph::heads() const { return m_impl->heads; }
-const RevisionGraph::Vertices& RevisionGraph::bases() const { return m_impl->bases; }
+const RevisionGraph::Vertices& RevisionGraph::heads() const {
+    return m_impl->heads;
+}
+const RevisionGraph::Vertices& RevisionGraph::bases() const {
+    return m_impl->bases;
+}
 
 RevisionGraph::Vertices RevisionGraph::branch_points() const {
     Vertices result;
@@ -289,9 +294,13 @@ RevisionGraph::Vertices RevisionGraph::descendants(const Vertices& from, Follow 
     return m_impl->reach(filtered, from, inclusive);
 }
 
-const RevisionGraph::Vertices& RevisionGraph::topological_order() const { return m_impl->order; }
+const RevisionGraph::Vertices& RevisionGraph::topological_order() const {
+    return m_impl->order;
+}
 
-std::size_t RevisionGraph::rank(Vertex vertex) const { return m_impl->rank[vertex]; }
+std::size_t RevisionGraph::rank(Vertex vertex) const {
+    return m_impl->rank[vertex];
+}
 
 void RevisionGraph::sort_topologically(Vertices& vertices) const {
     std::sort(vertices.begin(), vertices.end(),

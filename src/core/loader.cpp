@@ -79,8 +79,8 @@ public:
         if (const auto* value = node->as_string()) {
             out = value->get();
         } else {
-            report(line_of(*node), "'" + std::string(key) + "' must be a string, not " +
-                                       describe_type(*node));
+            report(line_of(*node),
+                   "'" + std::string(key) + "' must be a string, not " + describe_type(*node));
         }
         return line_of(*node);
     }
@@ -104,8 +104,7 @@ public:
         for (const toml::node& element : *array) {
             const auto* name = element.as_string();
             if (name == nullptr) {
-                report(line_of(element), "'" + std::string(key) +
-                                             "' must hold only strings, not " +
+                report(line_of(element), "'" + std::string(key) + "' must hold only strings, not " +
                                              describe_type(element));
                 continue;
             }
@@ -114,8 +113,7 @@ public:
                 continue;
             }
             if (std::find(out.begin(), out.end(), text) != out.end()) {
-                report(line_of(element),
-                       "'" + std::string(key) + "' names '" + text + "' twice");
+                report(line_of(element), "'" + std::string(key) + "' names '" + text + "' twice");
                 continue;
             }
             out.push_back(text);
@@ -144,8 +142,8 @@ public:
         if (const auto* value = node->as_boolean()) {
             out = value->get();
         } else {
-            report(line_of(*node), "'" + std::string(key) + "' must be a boolean, not " +
-                                       describe_type(*node));
+            report(line_of(*node),
+                   "'" + std::string(key) + "' must be a boolean, not " + describe_type(*node));
         }
     }
 
@@ -227,7 +225,8 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
     std::vector<Revision> revisions;
     revisions.reserve(manifests.size());
     for (const fs::path& manifest : manifests) {
-        std::optional<Revision> revision = parse_manifest(read_file(manifest), manifest, diagnostics);
+        std::optional<Revision> revision =
+            parse_manifest(read_file(manifest), manifest, diagnostics);
         if (!revision) {
             continue;
         }

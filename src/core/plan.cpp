@@ -43,9 +43,8 @@ std::vector<bool> mask_of(const Vertices& vertices, std::size_t size) {
 // depends_on; returned newest first (reverse topological order).
 Plan revert_closure(const RevisionGraph& graph, const std::vector<bool>& applied,
                     const Vertices& reverted) {
-    Vertices closure =
-        only(graph.descendants(reverted, Follow::parents_and_dependencies, Inclusive::yes),
-             applied);
+    Vertices closure = only(
+        graph.descendants(reverted, Follow::parents_and_dependencies, Inclusive::yes), applied);
     std::reverse(closure.begin(), closure.end());
     return make_plan(Direction::down, closure);
 }
@@ -82,14 +81,12 @@ Plan downgrade_relative(const RevisionGraph& graph, const AppliedSet& applied,
     }
     const auto wanted = static_cast<std::size_t>(-target.offset);
     if (candidates.size() < wanted) {
-        throw TargetError("target '" + target.text + "' asks for " +
-                          count_text(-target.offset) + " but only " +
-                          std::to_string(candidates.size()) + " " +
+        throw TargetError("target '" + target.text + "' asks for " + count_text(-target.offset) +
+                          " but only " + std::to_string(candidates.size()) + " " +
                           (target.label ? "on branch '" + *target.label + "' " : "") +
                           "are applied");
     }
-    const Vertices newest(candidates.end() - static_cast<std::ptrdiff_t>(wanted),
-                          candidates.end());
+    const Vertices newest(candidates.end() - static_cast<std::ptrdiff_t>(wanted), candidates.end());
     return revert_closure(graph, applied_mask, newest);
 }
 
@@ -99,7 +96,9 @@ bool AppliedSet::contains(Vertex vertex) const {
     return std::find(in_order.begin(), in_order.end(), vertex) != in_order.end();
 }
 
-std::vector<bool> AppliedSet::mask(std::size_t size) const { return mask_of(in_order, size); }
+std::vector<bool> AppliedSet::mask(std::size_t size) const {
+    return mask_of(in_order, size);
+}
 
 RevisionGraph::Vertices AppliedSet::heads(const RevisionGraph& graph) const {
     const std::vector<bool> applied = mask(graph.size());
@@ -147,10 +146,9 @@ Plan plan_downgrade(const RevisionGraph& graph, const AppliedSet& applied, const
                               "(use upgrade to go forward)");
         }
     }
-    Vertices reverted = kept.empty() ? applied.in_order
-                                     : only(graph.descendants(kept, Follow::parents,
-                                                              Inclusive::no),
-                                            applied_mask);
+    Vertices reverted =
+        kept.empty() ? applied.in_order
+                     : only(graph.descendants(kept, Follow::parents, Inclusive::no), applied_mask);
     if (target.label) {
         const std::vector<bool> branch =
             mask_of(graph.branch_of_label(resolve_label(graph, *target.label)), graph.size());

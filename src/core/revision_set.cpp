@@ -48,8 +48,7 @@ RevisionSet::RevisionSet(std::vector<Revision> revisions, Diagnostics& diagnosti
                 const Revision& owner = m_revisions[it->second];
                 diagnostics.add(revision.manifest_path(), revision.lines.branch_labels,
                                 "branch label '" + label + "' is already used by revision '" +
-                                    owner.id + "' (" + display_path(owner.manifest_path()) +
-                                    ")");
+                                    owner.id + "' (" + display_path(owner.manifest_path()) + ")");
             }
         }
     }

@@ -130,8 +130,7 @@ toml::array to_array(const std::vector<std::string>& names) {
     return array;
 }
 
-std::string script_template(const NewRevision& revision, const char* direction,
-                            const char* what) {
+std::string script_template(const NewRevision& revision, const char* direction, const char* what) {
     return "-- " + std::string(direction) + " of revision " + revision.id + ": " +
            revision.message + "\n-- " + what + "\n";
 }
@@ -176,7 +175,8 @@ std::string manifest_text(const NewRevision& revision) {
 
 fs::path write_revision(const fs::path& revisions_dir, const NewRevision& revision) {
     const std::string slug = slugify(revision.message);
-    const fs::path final_dir = revisions_dir / (slug.empty() ? revision.id : revision.id + "_" + slug);
+    const fs::path final_dir =
+        revisions_dir / (slug.empty() ? revision.id : revision.id + "_" + slug);
     // The loader skips hidden folders, so a crash before the rename leaves nothing it would read.
     const fs::path staging = revisions_dir / ("." + revision.id + ".new");
     std::error_code ec;
@@ -195,8 +195,7 @@ fs::path write_revision(const fs::path& revisions_dir, const NewRevision& revisi
                script_template(revision, "Downgrade", "Statements that revert up.sql exactly."));
     fs::rename(staging, final_dir, ec);
     if (ec) {
-        throw RefusedError(display_path(final_dir) + ": cannot create the folder: " +
-                           ec.message());
+        throw RefusedError(display_path(final_dir) + ": cannot create the folder: " + ec.message());
     }
     return final_dir;
 }
@@ -244,8 +243,8 @@ fs::path init_project(const fs::path& dir) {
     }
     fs::create_directories(dir / "versions", ec);
     if (ec) {
-        throw RefusedError(display_path(dir / "versions") + ": cannot create the folder: " +
-                           ec.message());
+        throw RefusedError(display_path(dir / "versions") +
+                           ": cannot create the folder: " + ec.message());
     }
     write_file(config, default_config_text());
     return config;

@@ -131,15 +131,16 @@ Vertex single_head(const RevisionGraph& graph, const Target& target, const Verti
     if (heads.size() > 1) {
         const std::string what = target.label ? "'" + *target.label + "@head'" : "'head'";
         throw TargetError(what + " is ambiguous: " + std::to_string(heads.size()) + " heads (" +
-                          list_ids(graph, heads) +
-                          "); use 'heads', 'LABEL@head' or a revision id");
+                          list_ids(graph, heads) + "); use 'heads', 'LABEL@head' or a revision id");
     }
     return heads.front();
 }
 
 // The lowest revision of a label's branch, where its walk down stopped: a branch is sorted
 // topologically, and everything else in it descends from that revision.
-Vertex branch_root(const Vertices& branch) { return branch.front(); }
+Vertex branch_root(const Vertices& branch) {
+    return branch.front();
+}
 
 } // namespace
 
@@ -213,8 +214,8 @@ Vertex resolve_revision(const RevisionGraph& graph, std::string_view id_or_prefi
                           std::to_string(k_min_prefix) + " characters");
     }
     if (matches.size() > 1) {
-        throw TargetError("revision prefix " + quoted + " is ambiguous: " +
-                          list_ids(graph, matches));
+        throw TargetError("revision prefix " + quoted +
+                          " is ambiguous: " + list_ids(graph, matches));
     }
     return matches.front();
 }
@@ -271,8 +272,8 @@ Vertices resolve_target(const RevisionGraph& graph, const Target& target) {
     case Target::Anchor::revision:
         anchor = resolve_revision(graph, target.revision);
         if (target.label && !in_branch[*anchor]) {
-            throw TargetError("revision '" + graph.revision(*anchor).id +
-                              "' is not on branch '" + *target.label + "'");
+            throw TargetError("revision '" + graph.revision(*anchor).id + "' is not on branch '" +
+                              *target.label + "'");
         }
         break;
     case Target::Anchor::applied:

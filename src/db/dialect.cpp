@@ -54,12 +54,14 @@ std::vector<std::string> Dialect::create_tables() const {
     statements.push_back("CREATE TABLE IF NOT EXISTS " + qualified("") +
                          " (revision TEXT PRIMARY KEY, seq BIGINT NOT NULL, "
                          "up_sha256 TEXT NOT NULL, down_sha256 TEXT NOT NULL, "
-                         "manifest_sha256 TEXT NOT NULL, applied_at " + timestamp +
+                         "manifest_sha256 TEXT NOT NULL, applied_at " +
+                         timestamp +
                          " NOT NULL, applied_by TEXT NOT NULL, duration_ms BIGINT NOT NULL, "
                          "rev_version TEXT NOT NULL)");
     statements.push_back("CREATE TABLE IF NOT EXISTS " + qualified("_log") + " (id " + log_id +
                          ", event TEXT NOT NULL, revision TEXT, up_sha256 TEXT, "
-                         "down_sha256 TEXT, manifest_sha256 TEXT, event_at " + timestamp +
+                         "down_sha256 TEXT, manifest_sha256 TEXT, event_at " +
+                         timestamp +
                          " NOT NULL, actor TEXT NOT NULL, duration_ms BIGINT NOT NULL, "
                          "rev_version TEXT NOT NULL)");
     return statements;
@@ -141,7 +143,8 @@ std::string Dialect::select_tables() const {
     }
     return "SELECT name FROM (SELECT CAST(table_name AS TEXT) AS name FROM "
            "information_schema.tables WHERE table_schema = current_schema() AND table_type = "
-           "'BASE TABLE') t WHERE true" + own + " ORDER BY name";
+           "'BASE TABLE') t WHERE true" +
+           own + " ORDER BY name";
 }
 
 long long Dialect::lock_key() const {

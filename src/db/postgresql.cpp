@@ -56,7 +56,8 @@ public:
             if (std::chrono::steady_clock::now() >= deadline) {
                 throw DatabaseError(url().display +
                                     ": another rev process is moving this database; gave up "
-                                    "after " + std::to_string(timeout.count() / 1000.0).substr(0, 4) +
+                                    "after " +
+                                    std::to_string(timeout.count() / 1000.0).substr(0, 4) +
                                     " s (--lock-timeout)");
             }
             std::this_thread::sleep_for(pause);
@@ -72,8 +73,8 @@ public:
         m_locked = false;
         try {
             int released = 0;
-            session() << "SELECT CAST(pg_advisory_unlock(" +
-                             std::to_string(dialect().lock_key()) + ") AS INT)",
+            session() << "SELECT CAST(pg_advisory_unlock(" + std::to_string(dialect().lock_key()) +
+                             ") AS INT)",
                 soci::into(released);
         } catch (...) {
             // Closing the session releases a session lock anyway.

@@ -21,8 +21,7 @@ std::string one_line(const std::string& message) {
     return mask_password(line);
 }
 
-SociDatabase::SociDatabase(DatabaseUrl url, Dialect dialect,
-                           std::unique_ptr<soci::session> session)
+SociDatabase::SociDatabase(DatabaseUrl url, Dialect dialect, std::unique_ptr<soci::session> session)
     : Database(std::move(url)), m_dialect(std::move(dialect)), m_session(std::move(session)) {}
 
 SociDatabase::~SociDatabase() = default;
@@ -103,8 +102,8 @@ std::vector<LogEntry> SociDatabase::log(std::size_t limit) {
         return result;
     }
     for (auto& row : query(m_dialect.select_log(limit))) {
-        result.push_back({std::stoll(row[0]), row[1], row[2], row[3], row[4], std::stoll(row[5]),
-                          row[6]});
+        result.push_back(
+            {std::stoll(row[0]), row[1], row[2], row[3], row[4], std::stoll(row[5]), row[6]});
     }
     return result;
 }

@@ -18,7 +18,8 @@ using namespace std::chrono_literals;
 
 int line_at(const std::string& text, std::size_t offset) {
     offset = std::min(offset, text.size());
-    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
+    return 1 + static_cast<int>(
+                   std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
 }
 
 // Where the statement that begins at or after `from` really starts: past blanks and comments.
@@ -69,7 +70,8 @@ public:
                 unlock();
                 throw DatabaseError(url().display +
                                     ": another rev process is moving this database; gave up "
-                                    "after " + std::to_string(timeout.count() / 1000.0).substr(0, 4) +
+                                    "after " +
+                                    std::to_string(timeout.count() / 1000.0).substr(0, 4) +
                                     " s (--lock-timeout)");
             }
             std::this_thread::sleep_for(20ms);
@@ -143,8 +145,8 @@ std::unique_ptr<Database> connect_sqlite(const DatabaseUrl& url, const VersionTa
         *session << "PRAGMA busy_timeout = 60000";
         return std::make_unique<SqliteDatabase>(url, tables, std::move(session));
     } catch (const soci::soci_error& error) {
-        throw DatabaseError(display_path(url.sqlite_path) + ": cannot open the SQLite database: " +
-                            one_line(error.what()));
+        throw DatabaseError(display_path(url.sqlite_path) +
+                            ": cannot open the SQLite database: " + one_line(error.what()));
     }
 }
 

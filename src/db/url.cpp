@@ -78,8 +78,8 @@ DatabaseUrl parse_postgresql(std::string url) {
         }
         const std::string keyword = option->keyword;
         const std::string value = option->val;
-        result.conninfo += (result.conninfo.empty() ? "" : " ") + keyword + "=" +
-                           quote_keyword_value(value);
+        result.conninfo +=
+            (result.conninfo.empty() ? "" : " ") + keyword + "=" + quote_keyword_value(value);
         if (keyword == "user") {
             user = value;
         } else if (keyword == "host") {

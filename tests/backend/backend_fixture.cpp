@@ -38,7 +38,9 @@ std::unique_ptr<Database> BackendFixture::connect() const {
     return rev::connect(m_url, VersionTables{}, CreateIfMissing::yes);
 }
 
-RevisionGraph BackendFixture::load() const { return load_revision_graph(m_dir.path() / "versions"); }
+RevisionGraph BackendFixture::load() const {
+    return load_revision_graph(m_dir.path() / "versions");
+}
 
 std::size_t BackendFixture::move(const std::string& how, const std::string& target,
                                  TransactionMode mode) const {
@@ -73,7 +75,9 @@ std::vector<std::string> BackendFixture::applied_ids() const {
     return ids;
 }
 
-std::vector<std::string> BackendFixture::tables() const { return connect()->tables(); }
+std::vector<std::string> BackendFixture::tables() const {
+    return connect()->tables();
+}
 
 void BackendFixture::execute(const std::string& statements) const {
     connect()->runner().execute({statements, "fixture.sql"});

@@ -52,7 +52,9 @@ TEST_CASE("Backend: upgrade head applies every revision in topological order", "
     CHECK(db.applied_ids() == Ids{"a", "b", "c", "d", "e", "m"});
     CHECK(db.tables() == Ids{"t_a", "t_b", "t_c", "t_d", "t_e", "t_m"});
     CHECK(db.connect()->log(100).size() == 6);
-    SECTION("a second upgrade has nothing to do") { CHECK(db.move("upgrade", "head") == 0); }
+    SECTION("a second upgrade has nothing to do") {
+        CHECK(db.move("upgrade", "head") == 0);
+    }
     SECTION("downgrade base reverts everything, children first") {
         CHECK(db.move("downgrade", "base") == 6);
         CHECK(db.applied_ids().empty());
@@ -193,8 +195,8 @@ TEST_CASE("Backend: a syntax error names its line", "[backend][error]") {
     BackendFixture db;
     write_revision(db.dir(), "a", {});
     db.dir().write("versions/a/up.sql", "CREATE TABLE t_a (x INTEGER);\nCREATE TABLE (;\n");
-    const std::string reason =
-        db.is_postgresql() ? "syntax error at or near \"(\" (SQLSTATE 42601)" : "near \"(\": syntax error";
+    const std::string reason = db.is_postgresql() ? "syntax error at or near \"(\" (SQLSTATE 42601)"
+                                                  : "near \"(\": syntax error";
     CHECK(what_of([&] { db.move("upgrade", "head"); }) ==
           up_path(db, "a") + ":2: upgrade a failed: " + reason +
               " (this step was rolled back; 0 earlier steps stay applied)");
@@ -244,7 +246,7 @@ TEST_CASE("Backend: a multi-statement script runs whole", "[backend]") {
     // Two rows in the audit table prove the trigger body and the final insert both ran.
     db.execute("CREATE TABLE t_count AS SELECT COUNT(*) AS n FROM t_audit;");
     db.execute("DELETE FROM t_count WHERE n = 2;");
-    db.execute("INSERT INTO t_a SELECT n FROM t_count;");  // inserts nothing when n was 2
+    db.execute("INSERT INTO t_a SELECT n FROM t_count;"); // inserts nothing when n was 2
     db.execute("DROP TABLE t_count;");
     db.move("downgrade", "base");
     CHECK(db.tables().empty());
@@ -259,22 +261,21 @@ TEST_CASE("Backend: --sql output builds the same schema and records as a real ru
         const rev::RevisionGraph graph = db.load();
         auto printer = rev::make_sql_printer(db.url(), rev::VersionTables{}, sql);
         rev::AppliedSet none;
-        rev::Applier(graph, *printer, {}).apply(
-            rev::plan_upgrade(graph, none, rev::parse_target("heads")));
+        rev::Applier(graph, *printer, {})
+            .apply(rev::plan_upgrade(graph, none, rev::parse_target("heads")));
     }
     db.dir().write("offline.sql", sql.str());
     const std::string script = (db.dir().path() / "offline.sql").string();
     const std::string command =
-        db.is_postgresql()
-            ? "psql -q -v ON_ERROR_STOP=1 '" + db.url().conninfo + "' -f " + script
-            : "sqlite3 " + db.url().sqlite_path.string() + " < " + script;
+        db.is_postgresql() ? "psql -q -v ON_ERROR_STOP=1 '" + db.url().conninfo + "' -f " + script
+                           : "sqlite3 " + db.url().sqlite_path.string() + " < " + script;
     REQUIRE(std::system((command + " > /dev/null").c_str()) == 0);
     const Ids offline_applied = db.applied_ids();
     const Ids offline_tables = db.tables();
     CHECK(offline_applied == Ids{"a", "b", "c", "d", "e", "m"});
 
     db.execute("DROP TABLE rev_version; DROP TABLE rev_version_log; DROP TABLE rev_version_meta;");
-    db.move("downgrade", "base");  // nothing recorded: a no-op that must not fail
+    db.move("downgrade", "base"); // nothing recorded: a no-op that must not fail
     for (const std::string& table : offline_tables) {
         db.execute("DROP TABLE " + table + ";");
     }
@@ -289,9 +290,8 @@ TEST_CASE("Backend: the lock makes a second mover wait, then give up", "[backend
     holder->lock(std::chrono::seconds(1));
     auto waiter = db.connect();
     CHECK(what_of([&] { waiter->lock(std::chrono::milliseconds(200)); }) ==
-          db.url().display +
-              ": another rev process is moving this database; gave up after 0.20 s "
-              "(--lock-timeout)");
+          db.url().display + ": another rev process is moving this database; gave up after 0.20 s "
+                             "(--lock-timeout)");
     holder->unlock();
     waiter->lock(std::chrono::milliseconds(200));
 }

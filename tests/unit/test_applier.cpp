@@ -17,8 +17,8 @@ public:
     void commit() override { calls.push_back("commit"); }
     void rollback() noexcept override { calls.push_back("rollback"); }
     void execute(const rev::Script& script) override {
-        const std::string name = script.path.parent_path().filename().string() + "/" +
-                                 script.path.filename().string();
+        const std::string name =
+            script.path.parent_path().filename().string() + "/" + script.path.filename().string();
         calls.push_back("execute " + name);
         if (name == fail_on) {
             throw rev::ScriptError(3, "boom");
@@ -68,7 +68,8 @@ TEST_CASE("Applier: a failure rolls back and says what stayed", "[applier][error
     const rev::RevisionGraph graph = rev::load_revision_graph(dir.path() / "versions");
     RecordingRunner runner;
     runner.fail_on = "b/up.sql";
-    const std::string where = (dir.path() / "versions/b/up.sql").string() + ":3: upgrade b failed: boom";
+    const std::string where =
+        (dir.path() / "versions/b/up.sql").string() + ":3: upgrade b failed: boom";
     SECTION("per revision") {
         CHECK_THROWS_WITH(rev::Applier(graph, runner, {}).apply(up_plan(graph)),
                           where + " (this step was rolled back; 1 earlier step stays applied)");

@@ -2,8 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-TEST_CASE("normalize_for_checksum: edits that cannot change meaning do not count",
-          "[checksum]") {
+TEST_CASE("normalize_for_checksum: edits that cannot change meaning do not count", "[checksum]") {
     const std::string plain = "CREATE TABLE a (x INT);\nDROP TABLE b;\n";
     SECTION("CRLF and CR line endings") {
         CHECK(rev::normalize_for_checksum("CREATE TABLE a (x INT);\r\nDROP TABLE b;\r\n") == plain);

@@ -29,8 +29,7 @@ TEST_CASE("parse_database_url: PostgreSQL through PQconninfoParse, password mask
     CHECK(url.conninfo == "user='bob' password='s3cr@t' dbname='app' host='db.local' "
                           "port='5433' sslmode='require' connect_timeout='10'");
     CHECK(parse_database_url("postgres://u@h/d", "/").display == "postgresql://u@h/d");
-    CHECK(parse_database_url("postgresql+psycopg2://u@h/d", "/").display ==
-          "postgresql://u@h/d");
+    CHECK(parse_database_url("postgresql+psycopg2://u@h/d", "/").display == "postgresql://u@h/d");
     CHECK(parse_database_url("host=h dbname=d", "/").display == "postgresql://h/d");
     CHECK_THROWS_WITH(parse_database_url("postgresql://bob:s3cret@h/d?nosuch=1", "/"),
                       Catch::Contains("postgresql://bob:***@h/d?nosuch=1") &&
