@@ -10,9 +10,10 @@
 
 namespace rev {
 
-// What a step did, as the version table and the event log record it.
+// What a step did, as the version table and the event log record it. A purge (stamp --purge)
+// forgets every applied revision and names none.
 struct StepRecord {
-    enum class Event { upgrade, downgrade, stamp_up, stamp_down };
+    enum class Event { upgrade, downgrade, stamp_up, stamp_down, purge };
 
     Event event = Event::upgrade;
     std::string revision;
@@ -21,10 +22,8 @@ struct StepRecord {
     std::string by; // user@host
     long long duration_ms = 0;
 
-    Direction direction() const {
-        return event == Event::upgrade || event == Event::stamp_up ? Direction::up
-                                                                   : Direction::down;
-    }
+    // Whether the record adds `revision` to the applied table (or takes it out).
+    bool adds() const { return event == Event::upgrade || event == Event::stamp_up; }
 };
 
 const char* event_name(StepRecord::Event event);
@@ -74,9 +73,15 @@ struct ApplyOptions {
     TransactionMode mode = TransactionMode::per_revision;
     // Record the steps without running their scripts (stamp).
     bool stamp = false;
-    // Called after each step commits (per revision) or runs (all).
+    // Forget every applied revision first, in the same transaction as the steps in `all` mode.
+    bool purge_first = false;
+    // Called for each step once the transaction holding it has committed.
     std::function<void(const StepOutcome&)> on_step;
 };
+
+namespace detail {
+class TransactionGuard;
+}
 
 // Runs a plan through a StepRunner. Each step's script and bookkeeping share a transaction (or
 // the whole plan shares one), so a step is applied and recorded, or neither. On failure it
@@ -91,8 +96,11 @@ public:
 
 private:
     void check_transaction_modes(const Plan& plan) const;
-    void run_step(const Step& step);
-    void run_in_own_transaction(const Step& step);
+    std::size_t run_all(const Plan& plan, detail::TransactionGuard& transaction);
+    StepOutcome run_in_own_transaction(const Step& step);
+    StepOutcome run_step(const Step& step);
+    void purge();
+    void report(const StepOutcome& outcome) const;
     [[noreturn]] void fail(const Step& step, const Error& error, std::size_t done) const;
 
     const RevisionGraph& m_graph;
@@ -100,8 +108,18 @@ private:
     ApplyOptions m_options;
 };
 
-// The checksums of `revision`'s files as they are now.
-Checksums checksums_of(const Revision& revision);
+// A revision's three files, read once.
+struct RevisionFiles {
+    std::string up;
+    std::string down;
+    std::string manifest;
+};
+
+// Reads `revision`'s files; throws RefusedError naming a file that cannot be read.
+RevisionFiles read_revision_files(const Revision& revision);
+
+// The checksums rev records for `files` (of their normalised text).
+Checksums checksums_of(const RevisionFiles& files);
 
 // user@host of this process, for the record.
 std::string current_actor();

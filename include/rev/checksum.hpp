@@ -21,7 +21,4 @@ struct Checksums {
     std::string manifest;
 };
 
-// Reads a file whole; throws RefusedError naming the file when it cannot.
-std::string read_text_file(const std::filesystem::path& path);
-
 } // namespace rev

@@ -40,8 +40,10 @@ struct LogEntry {
     std::string rev_version;
 };
 
-// Whether connecting may create a SQLite file that does not exist yet.
-enum class CreateIfMissing { yes, no };
+// What connecting does when the SQLite file does not exist yet: create it (moves), fail with a
+// clear error (commands that only read), or skip: return no connection, since a database that
+// does not exist has applied nothing (dry runs, history).
+enum class IfMissing { create, fail, skip };
 
 // One connection to one database, like SOCI's session: the records rev keeps there, the lock
 // that serialises rev processes, and the StepRunner that applies scripts to it. Schema
@@ -64,8 +66,6 @@ public:
     virtual std::vector<AppliedRevision> applied() = 0;
     // The newest `limit` events, newest first.
     virtual std::vector<LogEntry> log(std::size_t limit) = 0;
-    // Forgets every applied revision (stamp --purge), logging a purge event.
-    virtual void purge() = 0;
 
     // Schema introspection: the user tables in the current schema (rev's own excluded), sorted.
     virtual std::vector<std::string> tables() = 0;
@@ -81,9 +81,10 @@ private:
 };
 
 // Connects to `url`. Throws DatabaseError, with the password masked, when the server cannot be
-// reached, refuses the login, or (CreateIfMissing::no) the SQLite file does not exist.
+// reached, refuses the login, or (IfMissing::fail) the SQLite file does not exist. Returns null
+// only for IfMissing::skip and a SQLite file that does not exist.
 std::unique_ptr<Database> connect(const DatabaseUrl& url, const VersionTables& tables,
-                                  CreateIfMissing create);
+                                  IfMissing if_missing);
 
 // A runner that prints the SQL of a move instead of running it (`--sql`): the version tables'
 // creation, transaction boundaries, each script, and each bookkeeping statement, in `url`'s

@@ -57,6 +57,9 @@ public:
     Vertices ancestors(const Vertices& from, Follow follow, Inclusive inclusive) const;
     Vertices descendants(const Vertices& from, Follow follow, Inclusive inclusive) const;
 
+    // "a, b, c": the ids of `vertices`, as messages list them.
+    std::string id_list(const Vertices& vertices) const;
+
     // Every revision, parents and dependencies first (see the class comment for the rule).
     const Vertices& topological_order() const;
     // The position of `vertex` in topological_order().

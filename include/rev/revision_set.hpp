@@ -48,4 +48,7 @@ private:
 std::optional<std::string> closest_match(std::string_view unknown,
                                          const std::vector<std::string_view>& candidates);
 
+// " (did you mean 'GUESS'?)", or nothing without a guess: the one way messages suggest.
+std::string did_you_mean(const std::optional<std::string>& guess);
+
 } // namespace rev

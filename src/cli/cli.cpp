@@ -2,6 +2,7 @@
 
 #include <rev/error.hpp>
 #include <rev/loader.hpp>
+#include <rev/migrate.hpp>
 #include <rev/version.hpp>
 
 #include <cstdlib>
@@ -163,27 +164,12 @@ VersionTables Context::version_tables() {
     return {config().version_table, config().version_schema};
 }
 
-std::unique_ptr<Database> Context::connect(CreateIfMissing create) {
-    return rev::connect(database_url(), version_tables(), create);
+std::unique_ptr<Database> Context::connect(IfMissing if_missing) {
+    return rev::connect(database_url(), version_tables(), if_missing);
 }
 
 AppliedSet Context::applied_set(Database& database) {
-    const RevisionGraph& revisions = graph();
-    AppliedSet applied;
-    std::string unknown;
-    for (const AppliedRevision& row : database.applied()) {
-        if (auto vertex = revisions.revisions().find(row.revision)) {
-            applied.in_order.push_back(*vertex);
-        } else {
-            unknown += (unknown.empty() ? "" : ", ") + row.revision;
-        }
-    }
-    if (!unknown.empty()) {
-        throw RefusedError(database.url().display + " has applied revisions that " +
-                           display_path(config().revisions_dir) + " does not have: " + unknown +
-                           " (switched branch or deleted files? see docs/safety.md)");
-    }
-    return applied;
+    return to_applied_set(graph(), database.applied(), database.url().display);
 }
 
 CommandLine::CommandLine(const Command& command) : m_command(command), m_options("Options") {}

@@ -43,7 +43,7 @@ public:
     // --url, else REV_DATABASE_URL, else [database] url.
     DatabaseUrl database_url();
     VersionTables version_tables();
-    std::unique_ptr<Database> connect(CreateIfMissing create);
+    std::unique_ptr<Database> connect(IfMissing if_missing);
     // The database's applied revisions as graph vertices. Throws when the database names
     // revisions that the folder does not have.
     AppliedSet applied_set(Database& database);

@@ -29,8 +29,9 @@ void print_revision(Context& context, RevisionGraph::Vertex vertex, bool verbose
 // without a database, so a missing or unreachable one only means no marks.
 std::vector<bool> applied_if_reachable(Context& context) {
     try {
-        auto database = context.connect(CreateIfMissing::no);
-        return context.applied_set(*database).mask(context.graph().size());
+        auto database = context.connect(IfMissing::skip);
+        return database ? context.applied_set(*database).mask(context.graph().size())
+                        : std::vector<bool>{};
     } catch (const Error&) {
         return {};
     }

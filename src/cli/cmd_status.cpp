@@ -14,7 +14,7 @@ int cmd_current(Context& context, const Args& args) {
     if (!line.parse(context, args)) {
         return 0;
     }
-    auto database = context.connect(CreateIfMissing::no);
+    auto database = context.connect(IfMissing::fail);
     const RevisionGraph& graph = context.graph();
     if (verbose) {
         for (const AppliedRevision& row : database->applied()) {
@@ -35,7 +35,7 @@ int cmd_status(Context& context, const Args& args) {
     if (!line.parse(context, args)) {
         return 0;
     }
-    auto database = context.connect(CreateIfMissing::no);
+    auto database = context.connect(IfMissing::fail);
     const RevisionGraph& graph = context.graph();
     const AppliedSet applied = context.applied_set(*database);
     const RevisionGraph::Vertices pending = applied.pending(graph);
@@ -63,7 +63,7 @@ int cmd_log(Context& context, const Args& args) {
     if (!line.parse(context, args)) {
         return 0;
     }
-    auto database = context.connect(CreateIfMissing::no);
+    auto database = context.connect(IfMissing::fail);
     for (const LogEntry& entry : database->log(limit)) {
         context.out() << entry.at << "  " << entry.event
                       << std::string(entry.event.size() < 10 ? 10 - entry.event.size() : 1, ' ')

@@ -6,14 +6,6 @@ namespace rev::cli {
 
 namespace {
 
-std::string join_ids(const RevisionGraph& graph, const RevisionGraph::Vertices& vertices) {
-    std::string text;
-    for (auto v : vertices) {
-        text += (text.empty() ? "" : ", ") + graph.revision(v).id;
-    }
-    return text;
-}
-
 std::string join(const std::vector<std::string>& names) {
     std::string text;
     for (const std::string& name : names) {
@@ -30,7 +22,7 @@ std::string parents_text(const RevisionGraph& graph, RevisionGraph::Vertex verte
     if (parents.size() == 1) {
         return graph.revision(parents.front()).id;
     }
-    return "(" + join_ids(graph, parents) + ")";
+    return "(" + graph.id_list(parents) + ")";
 }
 
 } // namespace
@@ -72,10 +64,10 @@ std::string revision_block(const RevisionGraph& graph, RevisionGraph::Vertex ver
             text += std::string(name) + ": " + value + "\n";
         }
     };
-    field("Parents", join_ids(graph, graph.parents(vertex)));
-    field("Children", join_ids(graph, graph.children(vertex)));
-    field("Depends on", join_ids(graph, graph.dependencies(vertex)));
-    field("Needed by", join_ids(graph, graph.dependents(vertex)));
+    field("Parents", graph.id_list(graph.parents(vertex)));
+    field("Children", graph.id_list(graph.children(vertex)));
+    field("Depends on", graph.id_list(graph.dependencies(vertex)));
+    field("Needed by", graph.id_list(graph.dependents(vertex)));
     field("Branch labels", join(revision.branch_labels));
     field("Transactional", revision.transactional ? "yes" : "no");
     field("Manifest", display_path(revision.manifest_path()));

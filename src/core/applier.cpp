@@ -1,3 +1,5 @@
+#include "text_file.hpp"
+
 #include <rev/applier.hpp>
 
 #include <pwd.h>
@@ -10,8 +12,9 @@
 
 namespace rev {
 
-namespace {
+namespace detail {
 
+// Like soci::transaction, one level up: begin now, roll back unless committed.
 class TransactionGuard {
 public:
     explicit TransactionGuard(StepRunner& runner) : m_runner(runner) { m_runner.begin(); }
@@ -32,6 +35,10 @@ private:
     StepRunner& m_runner;
     bool m_done = false;
 };
+
+} // namespace detail
+
+namespace {
 
 StepRecord::Event event_for(Direction direction, bool stamp) {
     if (stamp) {
@@ -57,14 +64,28 @@ const char* event_name(StepRecord::Event event) {
         return "stamp-up";
     case StepRecord::Event::stamp_down:
         return "stamp-down";
+    case StepRecord::Event::purge:
+        return "purge";
     }
     return "unknown";
 }
 
-Checksums checksums_of(const Revision& revision) {
-    return {sha256_hex(normalize_for_checksum(read_text_file(revision.up_path()))),
-            sha256_hex(normalize_for_checksum(read_text_file(revision.down_path()))),
-            sha256_hex(normalize_for_checksum(read_text_file(revision.manifest_path())))};
+RevisionFiles read_revision_files(const Revision& revision) {
+    const auto read = [](const std::filesystem::path& path) {
+        std::optional<std::string> text = detail::read_text_file(path);
+        if (!text) {
+            throw RefusedError(display_path(path) + ": cannot read the file");
+        }
+        return std::move(*text);
+    };
+    return {read(revision.up_path()), read(revision.down_path()), read(revision.manifest_path())};
+}
+
+Checksums checksums_of(const RevisionFiles& files) {
+    const auto checksum = [](const std::string& text) {
+        return sha256_hex(normalize_for_checksum(text));
+    };
+    return {checksum(files.up), checksum(files.down), checksum(files.manifest)};
 }
 
 std::string current_actor() {
@@ -106,29 +127,46 @@ Applier::Applier(const RevisionGraph& graph, StepRunner& runner, ApplyOptions op
 
 std::size_t Applier::apply(const Plan& plan) {
     check_transaction_modes(plan);
-    std::size_t done = 0;
-    if (m_options.mode == TransactionMode::all) {
-        TransactionGuard transaction(m_runner);
-        for (const Step& step : plan.steps) {
-            try {
-                run_step(step);
-            } catch (const Error& error) {
-                fail(step, error, done);
-            }
-            ++done;
+    if (m_options.purge_first) {
+        detail::TransactionGuard transaction(m_runner);
+        purge();
+        if (m_options.mode == TransactionMode::all) {
+            return run_all(plan, transaction);
         }
         transaction.commit();
-        return done;
+    } else if (m_options.mode == TransactionMode::all) {
+        detail::TransactionGuard transaction(m_runner);
+        return run_all(plan, transaction);
     }
+    std::size_t done = 0;
     for (const Step& step : plan.steps) {
+        StepOutcome outcome;
         try {
-            run_in_own_transaction(step);
+            outcome = run_in_own_transaction(step);
         } catch (const Error& error) {
             fail(step, error, done);
         }
         ++done;
+        report(outcome);
     }
     return done;
+}
+
+std::size_t Applier::run_all(const Plan& plan, detail::TransactionGuard& transaction) {
+    // Steps are reported only once the transaction that holds them has committed.
+    std::vector<StepOutcome> outcomes;
+    for (const Step& step : plan.steps) {
+        try {
+            outcomes.push_back(run_step(step));
+        } catch (const Error& error) {
+            fail(step, error, outcomes.size());
+        }
+    }
+    transaction.commit();
+    for (const StepOutcome& outcome : outcomes) {
+        report(outcome);
+    }
+    return outcomes.size();
 }
 
 void Applier::check_transaction_modes(const Plan& plan) const {
@@ -146,27 +184,29 @@ void Applier::check_transaction_modes(const Plan& plan) const {
     }
 }
 
-void Applier::run_in_own_transaction(const Step& step) {
+StepOutcome Applier::run_in_own_transaction(const Step& step) {
     if (!m_graph.revision(step.revision).transactional && !m_options.stamp) {
-        run_step(step);
-        return;
+        return run_step(step);
     }
-    TransactionGuard transaction(m_runner);
-    run_step(step);
+    detail::TransactionGuard transaction(m_runner);
+    StepOutcome outcome = run_step(step);
     transaction.commit();
+    return outcome;
 }
 
-void Applier::run_step(const Step& step) {
+StepOutcome Applier::run_step(const Step& step) {
     const Revision& revision = m_graph.revision(step.revision);
-    const auto started = std::chrono::steady_clock::now();
+    // Each file is read once: what runs is exactly what the checksum describes.
+    const RevisionFiles files = read_revision_files(revision);
     StepRecord record;
     record.event = event_for(step.direction, m_options.stamp);
     record.revision = revision.id;
-    record.checksums = checksums_of(revision);
+    record.checksums = checksums_of(files);
+    const auto started = std::chrono::steady_clock::now();
     if (!m_options.stamp) {
-        const std::filesystem::path path =
-            step.direction == Direction::up ? revision.up_path() : revision.down_path();
-        m_runner.execute({read_text_file(path), path});
+        const bool up = step.direction == Direction::up;
+        m_runner.execute(
+            {up ? files.up : files.down, up ? revision.up_path() : revision.down_path()});
     }
     record.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::steady_clock::now() - started)
@@ -174,8 +214,20 @@ void Applier::run_step(const Step& step) {
     record.at = utc_now();
     record.by = current_actor();
     m_runner.record(record);
+    return {step, record.duration_ms};
+}
+
+void Applier::purge() {
+    StepRecord record;
+    record.event = StepRecord::Event::purge;
+    record.at = utc_now();
+    record.by = current_actor();
+    m_runner.record(record);
+}
+
+void Applier::report(const StepOutcome& outcome) const {
     if (m_options.on_step) {
-        m_options.on_step({step, record.duration_ms});
+        m_options.on_step(outcome);
     }
 }
 
@@ -207,7 +259,8 @@ void DryRunRunner::execute(const Script& script) {
 }
 
 void DryRunRunner::record(const StepRecord& record) {
-    m_out << "  would record " << event_name(record.event) << " " << record.revision << "\n";
+    m_out << "  would record " << event_name(record.event)
+          << (record.revision.empty() ? "" : " " + record.revision) << "\n";
 }
 
 } // namespace rev

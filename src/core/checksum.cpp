@@ -49,14 +49,4 @@ std::string sha256_hex(std::string_view text) {
     return result;
 }
 
-std::string read_text_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw RefusedError(display_path(path) + ": cannot read the file");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 } // namespace rev

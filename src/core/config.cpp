@@ -1,3 +1,5 @@
+#include "text_file.hpp"
+
 #include <rev/config.hpp>
 #include <rev/error.hpp>
 #include <rev/revision_set.hpp>
@@ -5,9 +7,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <vector>
 
 namespace rev {
@@ -102,8 +102,7 @@ private:
 
     static std::string suggestion(std::string_view unknown,
                                   const std::vector<std::string_view>& known) {
-        auto guess = closest_match(unknown, known);
-        return guess ? " (did you mean '" + *guess + "'?)" : "";
+        return did_you_mean(closest_match(unknown, known));
     }
 
     const toml::table& m_root;
@@ -190,13 +189,11 @@ Config parse_config(const std::string& text, const fs::path& file) {
 }
 
 Config load_config(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    const std::optional<std::string> text = detail::read_text_file(file);
+    if (!text) {
         throw ConfigError(display_path(file) + ": cannot read the file");
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_config(text.str(), file);
+    return parse_config(*text, file);
 }
 
 std::string default_config_text() {

@@ -125,11 +125,9 @@ void RevisionGraph::Impl::link(Diagnostics& diagnostics) {
         const auto resolve = [&](const std::string& id, const char* what, int line) {
             std::optional<RevisionSet::Index> found = revisions.find(id);
             if (!found) {
-                std::string message = std::string(what) + " '" + id + "' not found";
-                if (auto guess = revisions.suggest(id)) {
-                    message += " (did you mean '" + *guess + "'?)";
-                }
-                diagnostics.add(revision.manifest_path(), line, message);
+                diagnostics.add(revision.manifest_path(), line,
+                                std::string(what) + " '" + id + "' not found" +
+                                    did_you_mean(revisions.suggest(id)));
             }
             return found;
         };
@@ -292,6 +290,14 @@ RevisionGraph::Vertices RevisionGraph::descendants(const Vertices& from, Follow 
     boost::filtered_graph<BoostGraph, EdgeFilter> filtered(m_impl->graph,
                                                            EdgeFilter{&m_impl->graph, follow});
     return m_impl->reach(filtered, from, inclusive);
+}
+
+std::string RevisionGraph::id_list(const Vertices& vertices) const {
+    std::string text;
+    for (Vertex v : vertices) {
+        text += (text.empty() ? "" : ", ") + revision(v).id;
+    }
+    return text;
 }
 
 const RevisionGraph::Vertices& RevisionGraph::topological_order() const {

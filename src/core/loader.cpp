@@ -1,12 +1,12 @@
+#include "text_file.hpp"
+
 #include <rev/loader.hpp>
 
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace rev {
 
@@ -59,11 +59,8 @@ public:
             if (std::find(known.begin(), known.end(), key.str()) != known.end()) {
                 continue;
             }
-            std::string message = "unknown key '" + std::string(key.str()) + "'";
-            if (auto guess = closest_match(key.str(), known)) {
-                message += " (did you mean '" + *guess + "'?)";
-            }
-            report(line_of(node), message);
+            report(line_of(node), "unknown key '" + std::string(key.str()) + "'" +
+                                      did_you_mean(closest_match(key.str(), known)));
         }
     }
 
@@ -154,13 +151,6 @@ private:
     bool m_ok = true;
 };
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 } // namespace
 
 std::optional<Revision> parse_manifest(std::string_view text, const fs::path& manifest_path,
@@ -225,8 +215,12 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
     std::vector<Revision> revisions;
     revisions.reserve(manifests.size());
     for (const fs::path& manifest : manifests) {
-        std::optional<Revision> revision =
-            parse_manifest(read_file(manifest), manifest, diagnostics);
+        const std::optional<std::string> text = detail::read_text_file(manifest);
+        if (!text) {
+            diagnostics.add(manifest, 0, "cannot read the file");
+            continue;
+        }
+        std::optional<Revision> revision = parse_manifest(*text, manifest, diagnostics);
         if (!revision) {
             continue;
         }

@@ -142,4 +142,8 @@ std::optional<std::string> closest_match(std::string_view unknown,
     return match;
 }
 
+std::string did_you_mean(const std::optional<std::string>& guess) {
+    return guess ? " (did you mean '" + *guess + "'?)" : "";
+}
+
 } // namespace rev

@@ -17,14 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 using Vertices = RevisionGraph::Vertices;
 
-std::string list_ids(const RevisionGraph& graph, const Vertices& vertices) {
-    std::string text;
-    for (auto v : vertices) {
-        text += (text.empty() ? "" : ", ") + graph.revision(v).id;
-    }
-    return text;
-}
-
 Vertices resolve_parents(const RevisionGraph& graph, const NewRevisionRequest& request) {
     Vertices parents;
     for (const std::string& text : request.parents) {
@@ -38,7 +30,7 @@ Vertices resolve_parents(const RevisionGraph& graph, const NewRevisionRequest& r
         parents = graph.heads();
         if (!request.merge && parents.size() > 1) {
             throw RefusedError("the graph has " + std::to_string(parents.size()) + " heads (" +
-                               list_ids(graph, parents) +
+                               graph.id_list(parents) +
                                "); merge them with 'rev merge -m MSG' or pick one with --parent");
         }
     }
@@ -49,7 +41,7 @@ void check_merge_parents(const RevisionGraph& graph, const Vertices& parents) {
     if (parents.size() < 2) {
         throw RefusedError("a merge needs at least two revisions, got " +
                            std::to_string(parents.size()) +
-                           (parents.empty() ? "" : " (" + list_ids(graph, parents) + ")"));
+                           (parents.empty() ? "" : " (" + graph.id_list(parents) + ")"));
     }
     for (auto v : parents) {
         const Vertices below = graph.ancestors({v}, Follow::parents, Inclusive::no);

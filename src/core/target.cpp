@@ -15,14 +15,6 @@ constexpr std::size_t k_min_prefix = 4;
     throw TargetError("invalid target '" + std::string(text) + "': " + why);
 }
 
-std::string list_ids(const RevisionGraph& graph, const Vertices& vertices) {
-    std::string text;
-    for (Vertex v : vertices) {
-        text += (text.empty() ? "" : ", ") + graph.revision(v).id;
-    }
-    return text;
-}
-
 int parse_offset(std::string_view text, std::string_view number, char sign) {
     int value = 0;
     const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
@@ -86,7 +78,7 @@ private:
         if (choices.size() > 1) {
             throw TargetError("target '" + m_target.text + "' is ambiguous: " + from + " has " +
                               std::to_string(choices.size()) + " " + relation + " (" +
-                              list_ids(m_graph, choices) + ")");
+                              m_graph.id_list(choices) + ")");
         }
         return choices.front();
     }
@@ -131,7 +123,7 @@ Vertex single_head(const RevisionGraph& graph, const Target& target, const Verti
     if (heads.size() > 1) {
         const std::string what = target.label ? "'" + *target.label + "@head'" : "'head'";
         throw TargetError(what + " is ambiguous: " + std::to_string(heads.size()) + " heads (" +
-                          list_ids(graph, heads) + "); use 'heads', 'LABEL@head' or a revision id");
+                          graph.id_list(heads) + "); use 'heads', 'LABEL@head' or a revision id");
     }
     return heads.front();
 }
@@ -203,19 +195,15 @@ Vertex resolve_revision(const RevisionGraph& graph, std::string_view id_or_prefi
     const std::vector<RevisionSet::Index> matches = revisions.find_prefix(id_or_prefix);
     const std::string quoted = "'" + std::string(id_or_prefix) + "'";
     if (matches.empty()) {
-        std::string message = "unknown revision " + quoted;
-        if (auto guess = revisions.suggest(id_or_prefix)) {
-            message += " (did you mean '" + *guess + "'?)";
-        }
-        throw TargetError(message);
+        throw TargetError("unknown revision " + quoted +
+                          did_you_mean(revisions.suggest(id_or_prefix)));
     }
     if (id_or_prefix.size() < k_min_prefix) {
         throw TargetError("revision prefix " + quoted + " is too short: give at least " +
                           std::to_string(k_min_prefix) + " characters");
     }
     if (matches.size() > 1) {
-        throw TargetError("revision prefix " + quoted +
-                          " is ambiguous: " + list_ids(graph, matches));
+        throw TargetError("revision prefix " + quoted + " is ambiguous: " + graph.id_list(matches));
     }
     return matches.front();
 }
@@ -228,11 +216,8 @@ Vertex resolve_label(const RevisionGraph& graph, std::string_view label) {
     for (const Revision& revision : graph.revisions()) {
         labels.insert(labels.end(), revision.branch_labels.begin(), revision.branch_labels.end());
     }
-    std::string message = "unknown branch label '" + std::string(label) + "'";
-    if (auto guess = closest_match(label, labels)) {
-        message += " (did you mean '" + *guess + "'?)";
-    }
-    throw TargetError(message);
+    throw TargetError("unknown branch label '" + std::string(label) + "'" +
+                      did_you_mean(closest_match(label, labels)));
 }
 
 Vertices resolve_target(const RevisionGraph& graph, const Target& target) {

@@ -19,6 +19,10 @@ std::string Dialect::quote(std::string_view text) {
     return quoted + "'";
 }
 
+std::string Dialect::nullable(std::string_view text) {
+    return text.empty() ? "NULL" : quote(text);
+}
+
 std::string Dialect::qualified(std::string_view suffix) const {
     // Names were checked by is_safe_identifier(); quoting keeps their case on PostgreSQL.
     const std::string table = "\"" + m_tables.table + std::string(suffix) + "\"";
@@ -52,7 +56,7 @@ std::vector<std::string> Dialect::create_tables() const {
                          " (key, value) VALUES ('layout_version', '" +
                          std::to_string(k_layout_version) + "') ON CONFLICT (key) DO NOTHING");
     statements.push_back("CREATE TABLE IF NOT EXISTS " + qualified("") +
-                         " (revision TEXT PRIMARY KEY, seq BIGINT NOT NULL, "
+                         " (revision TEXT PRIMARY KEY, seq BIGINT NOT NULL UNIQUE, "
                          "up_sha256 TEXT NOT NULL, down_sha256 TEXT NOT NULL, "
                          "manifest_sha256 TEXT NOT NULL, applied_at " +
                          timestamp +
@@ -71,15 +75,17 @@ std::string Dialect::log_insert(const StepRecord& record) const {
     return "INSERT INTO " + qualified("_log") +
            " (event, revision, up_sha256, down_sha256, manifest_sha256, event_at, actor, "
            "duration_ms, rev_version) VALUES (" +
-           quote(event_name(record.event)) + ", " + quote(record.revision) + ", " +
-           quote(record.checksums.up) + ", " + quote(record.checksums.down) + ", " +
-           quote(record.checksums.manifest) + ", " + quote(record.at) + ", " + quote(record.by) +
+           quote(event_name(record.event)) + ", " + nullable(record.revision) + ", " +
+           nullable(record.checksums.up) + ", " + nullable(record.checksums.down) + ", " +
+           nullable(record.checksums.manifest) + ", " + quote(record.at) + ", " + quote(record.by) +
            ", " + std::to_string(record.duration_ms) + ", " + quote(k_version) + ")";
 }
 
 std::vector<std::string> Dialect::record(const StepRecord& record) const {
     std::string change;
-    if (record.direction() == Direction::up) {
+    if (record.event == StepRecord::Event::purge) {
+        change = "DELETE FROM " + qualified("");
+    } else if (record.adds()) {
         change = "INSERT INTO " + qualified("") +
                  " (revision, seq, up_sha256, down_sha256, manifest_sha256, applied_at, "
                  "applied_by, duration_ms, rev_version) SELECT " +
@@ -92,13 +98,6 @@ std::vector<std::string> Dialect::record(const StepRecord& record) const {
         change = "DELETE FROM " + qualified("") + " WHERE revision = " + quote(record.revision);
     }
     return {change, log_insert(record)};
-}
-
-std::vector<std::string> Dialect::purge(const std::string& at, const std::string& by) const {
-    return {"DELETE FROM " + qualified(""),
-            "INSERT INTO " + qualified("_log") +
-                " (event, event_at, actor, duration_ms, rev_version) VALUES ('purge', " +
-                quote(at) + ", " + quote(by) + ", 0, " + quote(k_version) + ")"};
 }
 
 std::string Dialect::count_version_tables() const {

@@ -22,7 +22,6 @@ public:
     std::vector<std::string> create_tables() const;
     // The version table row and the log event of one step.
     std::vector<std::string> record(const StepRecord& record) const;
-    std::vector<std::string> purge(const std::string& at, const std::string& by) const;
 
     // Queries; every column is selected as text so that both engines read the same way.
     std::string count_version_tables() const;
@@ -36,6 +35,8 @@ public:
 
     // `text` as an SQL string literal.
     static std::string quote(std::string_view text);
+    // As quote(), but NULL for an empty text.
+    static std::string nullable(std::string_view text);
 
 private:
     std::string qualified(std::string_view suffix) const;

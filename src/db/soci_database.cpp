@@ -108,14 +108,6 @@ std::vector<LogEntry> SociDatabase::log(std::size_t limit) {
     return result;
 }
 
-void SociDatabase::purge() {
-    soci::transaction transaction(*m_session);
-    for (const std::string& statement : m_dialect.purge(utc_now(), current_actor())) {
-        run(statement);
-    }
-    transaction.commit();
-}
-
 std::vector<std::string> SociDatabase::tables() {
     std::vector<std::string> names;
     for (auto& row : query(m_dialect.select_tables())) {
@@ -164,9 +156,9 @@ void SociDatabase::record(const StepRecord& record) {
 namespace rev {
 
 std::unique_ptr<Database> connect(const DatabaseUrl& url, const VersionTables& tables,
-                                  CreateIfMissing create) {
+                                  IfMissing if_missing) {
     if (url.kind == DatabaseUrl::Kind::sqlite) {
-        return db::connect_sqlite(url, tables, create);
+        return db::connect_sqlite(url, tables, if_missing);
     }
     return db::connect_postgresql(url, tables);
 }

@@ -23,7 +23,6 @@ public:
     bool has_version_tables() override;
     std::vector<AppliedRevision> applied() override;
     std::vector<LogEntry> log(std::size_t limit) override;
-    void purge() override;
     std::vector<std::string> tables() override;
     StepRunner& runner() override { return *this; }
 
@@ -51,7 +50,7 @@ private:
 std::string one_line(const std::string& message);
 
 std::unique_ptr<Database> connect_sqlite(const DatabaseUrl& url, const VersionTables& tables,
-                                         CreateIfMissing create);
+                                         IfMissing if_missing);
 std::unique_ptr<Database> connect_postgresql(const DatabaseUrl& url, const VersionTables& tables);
 
 } // namespace rev::db

@@ -130,11 +130,18 @@ private:
 } // namespace
 
 std::unique_ptr<Database> connect_sqlite(const DatabaseUrl& url, const VersionTables& tables,
-                                         CreateIfMissing create) {
+                                         IfMissing if_missing) {
+    if (!tables.schema.empty()) {
+        throw ConfigError("[database] schema '" + tables.schema +
+                          "' is for PostgreSQL; a SQLite database has no schemas");
+    }
     const std::string path = url.sqlite_path.string();
     std::error_code ec;
-    if (!url.is_memory() && create == CreateIfMissing::no &&
+    if (!url.is_memory() && if_missing != IfMissing::create &&
         !std::filesystem::exists(url.sqlite_path, ec)) {
+        if (if_missing == IfMissing::skip) {
+            return nullptr;
+        }
         throw DatabaseError(display_path(url.sqlite_path) +
                             ": SQLite database not found (nothing applied yet? 'rev upgrade' "
                             "creates it)");

@@ -1,7 +1,7 @@
 #include "backend_fixture.hpp"
 
-#include <rev/applier.hpp>
 #include <rev/loader.hpp>
+#include <rev/migrate.hpp>
 #include <rev/target.hpp>
 
 #include <cstdlib>
@@ -35,36 +35,22 @@ std::string BackendFixture::url_text() const {
 }
 
 std::unique_ptr<Database> BackendFixture::connect() const {
-    return rev::connect(m_url, VersionTables{}, CreateIfMissing::yes);
+    return rev::connect(m_url, VersionTables{}, IfMissing::create);
 }
 
 RevisionGraph BackendFixture::load() const {
     return load_revision_graph(m_dir.path() / "versions");
 }
 
-std::size_t BackendFixture::move(const std::string& how, const std::string& target,
-                                 TransactionMode mode) const {
-    const RevisionGraph graph = load();
+std::size_t BackendFixture::move(MoveKind kind, const std::string& target, TransactionMode mode,
+                                 bool purge) const {
     auto database = connect();
-    database->lock(std::chrono::seconds(10));
-    database->ensure_version_tables();
-    AppliedSet applied;
-    for (const AppliedRevision& row : database->applied()) {
-        applied.in_order.push_back(*graph.revisions().find(row.revision));
-    }
-    const Target parsed = parse_target(target);
-    Plan plan;
-    if (how == "upgrade") {
-        plan = plan_upgrade(graph, applied, parsed);
-    } else if (how == "downgrade") {
-        plan = plan_downgrade(graph, applied, parsed);
-    } else {
-        plan = plan_stamp(graph, applied, parsed);
-    }
-    ApplyOptions options;
-    options.mode = mode;
-    options.stamp = how == "stamp";
-    return Applier(graph, database->runner(), options).apply(plan);
+    MoveOptions options;
+    options.kind = kind;
+    options.apply.mode = mode;
+    options.lock_timeout = std::chrono::seconds(10);
+    options.purge = purge;
+    return move_database(*database, load(), parse_target(target), options).steps;
 }
 
 std::vector<std::string> BackendFixture::applied_ids() const {

@@ -4,6 +4,7 @@
 
 #include <rev/database.hpp>
 #include <rev/graph.hpp>
+#include <rev/migrate.hpp>
 #include <rev/plan.hpp>
 
 #include <memory>
@@ -28,9 +29,10 @@ public:
     std::unique_ptr<Database> connect() const;
     // Loads the revisions written under dir()/versions.
     RevisionGraph load() const;
-    // Upgrades/downgrades through the library, as `rev` does; returns the steps done.
-    std::size_t move(const std::string& how, const std::string& target,
-                     TransactionMode mode = TransactionMode::per_revision) const;
+    // Moves the database through the library, as `rev` does; returns the steps done.
+    std::size_t move(MoveKind kind, const std::string& target,
+                     TransactionMode mode = TransactionMode::per_revision,
+                     bool purge = false) const;
     std::vector<std::string> applied_ids() const;
     std::vector<std::string> tables() const;
     // Runs `statements` as a script against the test database.

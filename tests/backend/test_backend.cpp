@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+using rev::MoveKind;
 using rev::TransactionMode;
 using rev::test::BackendFixture;
 using rev::test::write_revision;
@@ -48,15 +49,15 @@ std::string up_path(const BackendFixture& db, const std::string& id) {
 TEST_CASE("Backend: upgrade head applies every revision in topological order", "[backend]") {
     BackendFixture db;
     write_branch_and_merge(db);
-    CHECK(db.move("upgrade", "head") == 6);
+    CHECK(db.move(MoveKind::upgrade, "head") == 6);
     CHECK(db.applied_ids() == Ids{"a", "b", "c", "d", "e", "m"});
     CHECK(db.tables() == Ids{"t_a", "t_b", "t_c", "t_d", "t_e", "t_m"});
     CHECK(db.connect()->log(100).size() == 6);
     SECTION("a second upgrade has nothing to do") {
-        CHECK(db.move("upgrade", "head") == 0);
+        CHECK(db.move(MoveKind::upgrade, "head") == 0);
     }
     SECTION("downgrade base reverts everything, children first") {
-        CHECK(db.move("downgrade", "base") == 6);
+        CHECK(db.move(MoveKind::downgrade, "base") == 6);
         CHECK(db.applied_ids().empty());
         CHECK(db.tables().empty());
         const auto log = db.connect()->log(6);
@@ -71,26 +72,26 @@ TEST_CASE("Backend: upgrade head applies every revision in topological order", "
 TEST_CASE("Backend: relative moves at a merge point and with several heads", "[backend]") {
     BackendFixture db;
     write_branch_and_merge(db);
-    db.move("upgrade", "head");
+    db.move(MoveKind::upgrade, "head");
     SECTION("-1 reverts only the merge") {
-        CHECK(db.move("downgrade", "-1") == 1);
+        CHECK(db.move(MoveKind::downgrade, "-1") == 1);
         CHECK(db.applied_ids() == Ids{"a", "b", "c", "d", "e"});
         SECTION("then -1 again reverts the newest of two heads") {
-            CHECK(db.move("downgrade", "-1") == 1);
+            CHECK(db.move(MoveKind::downgrade, "-1") == 1);
             CHECK(db.applied_ids() == Ids{"a", "b", "c", "d"});
         }
     }
     SECTION("-3 reverts the three most recently applied") {
-        CHECK(db.move("downgrade", "-3") == 3);
+        CHECK(db.move(MoveKind::downgrade, "-3") == 3);
         CHECK(db.applied_ids() == Ids{"a", "b", "c"});
     }
     SECTION("LABEL@-1 counts within the branch") {
-        db.move("downgrade", "-1");
-        CHECK(db.move("downgrade", "left@-1") == 1);
+        db.move(MoveKind::downgrade, "-1");
+        CHECK(db.move(MoveKind::downgrade, "left@-1") == 1);
         CHECK(db.applied_ids() == Ids{"a", "b", "c", "e"});
     }
     SECTION("-N beyond what is applied is refused") {
-        CHECK(what_of([&] { db.move("downgrade", "-7"); }) ==
+        CHECK(what_of([&] { db.move(MoveKind::downgrade, "-7"); }) ==
               "target '-7' asks for 7 revisions but only 6 are applied");
     }
 }
@@ -98,11 +99,11 @@ TEST_CASE("Backend: relative moves at a merge point and with several heads", "[b
 TEST_CASE("Backend: +N applies exactly the next N steps of the plan", "[backend]") {
     BackendFixture db;
     write_branch_and_merge(db);
-    CHECK(db.move("upgrade", "+2") == 2);
+    CHECK(db.move(MoveKind::upgrade, "+2") == 2);
     CHECK(db.applied_ids() == Ids{"a", "b"});
-    CHECK(db.move("upgrade", "+3") == 3);
+    CHECK(db.move(MoveKind::upgrade, "+3") == 3);
     CHECK(db.applied_ids() == Ids{"a", "b", "c", "d", "e"});
-    CHECK(what_of([&] { db.move("upgrade", "+2"); }) ==
+    CHECK(what_of([&] { db.move(MoveKind::upgrade, "+2"); }) ==
           "target '+2' asks for 2 revisions but only 1 remain to 'head'");
 }
 
@@ -110,29 +111,29 @@ TEST_CASE("Backend: absolute targets", "[backend]") {
     BackendFixture db;
     write_branch_and_merge(db);
     SECTION("REV+N and a label head") {
-        db.move("upgrade", "a+2");
+        db.move(MoveKind::upgrade, "a+2");
         CHECK(db.applied_ids() == Ids{"a", "b", "c"});
         // right's branch runs on through the merge, so its head is m.
-        db.move("upgrade", "right@head");
+        db.move(MoveKind::upgrade, "right@head");
         CHECK(db.applied_ids() == Ids{"a", "b", "c", "d", "e", "m"});
     }
     SECTION("a fork on the way is an error naming the choices") {
-        CHECK(what_of([&] { db.move("upgrade", "c+1"); }) ==
+        CHECK(what_of([&] { db.move(MoveKind::upgrade, "c+1"); }) ==
               "target 'c+1' is ambiguous: 'c' has 2 children (d, e)");
     }
     SECTION("downgrade to REV keeps REV") {
-        db.move("upgrade", "heads");
-        db.move("downgrade", "c");
+        db.move(MoveKind::upgrade, "heads");
+        db.move(MoveKind::downgrade, "c");
         CHECK(db.applied_ids() == Ids{"a", "b", "c"});
     }
     SECTION("LABEL@base reverts only that branch") {
-        db.move("upgrade", "heads");
-        CHECK(db.move("downgrade", "right@base") == 2);
+        db.move(MoveKind::upgrade, "heads");
+        CHECK(db.move(MoveKind::downgrade, "right@base") == 2);
         CHECK(db.applied_ids() == Ids{"a", "b", "c", "d"});
     }
     SECTION("walking down through a merge is an error naming the parents") {
-        db.move("upgrade", "heads");
-        CHECK(what_of([&] { db.move("downgrade", "m-1"); }) ==
+        db.move(MoveKind::upgrade, "heads");
+        CHECK(what_of([&] { db.move(MoveKind::downgrade, "m-1"); }) ==
               "target 'm-1' is ambiguous: 'm' has 2 parents (d, e)");
     }
 }
@@ -144,22 +145,22 @@ TEST_CASE("Backend: depends_on is applied first and reverted along", "[backend]"
     write_revision(db.dir(), "x", {"a"});
     write_revision(db.dir(), "y", {});
     write_revision(db.dir(), "b", {"y"}, "depends_on = [\"x\"]\n");
-    db.move("upgrade", "b");
+    db.move(MoveKind::upgrade, "b");
     CHECK(db.applied_ids() == Ids{"a", "x", "y", "b"});
     // Reverting x must take b, which needs it, but not y.
-    CHECK(db.move("downgrade", "a") == 2);
+    CHECK(db.move(MoveKind::downgrade, "a") == 2);
     CHECK(db.applied_ids() == Ids{"a", "y"});
 }
 
 TEST_CASE("Backend: stamp records without running scripts", "[backend]") {
     BackendFixture db;
     write_branch_and_merge(db);
-    CHECK(db.move("stamp", "d") == 4);
+    CHECK(db.move(MoveKind::stamp, "d") == 4);
     CHECK(db.applied_ids() == Ids{"a", "b", "c", "d"});
     CHECK(db.tables().empty());
-    CHECK(db.move("stamp", "b") == 2);
+    CHECK(db.move(MoveKind::stamp, "b") == 2);
     CHECK(db.applied_ids() == Ids{"a", "b"});
-    CHECK(db.move("stamp", "base") == 2);
+    CHECK(db.move(MoveKind::stamp, "base") == 2);
     CHECK(db.applied_ids().empty());
     CHECK(db.connect()->log(100).front().event == "stamp-down");
 }
@@ -176,14 +177,14 @@ TEST_CASE("Backend: a failing statement rolls its step back", "[backend][error]"
                                    ? "relation \"nowhere\" does not exist (SQLSTATE 42P01)"
                                    : "no such table: nowhere";
     SECTION("per revision: the earlier steps stay") {
-        CHECK(what_of([&] { db.move("upgrade", "head"); }) ==
+        CHECK(what_of([&] { db.move(MoveKind::upgrade, "head"); }) ==
               up_path(db, "c") + ":4: upgrade c failed: " + reason +
                   " (this step was rolled back; 2 earlier steps stay applied)");
         CHECK(db.applied_ids() == Ids{"a", "b"});
         CHECK(db.tables() == Ids{"t_a", "t_b"});
     }
     SECTION("all: the whole move is rolled back") {
-        CHECK(what_of([&] { db.move("upgrade", "head", TransactionMode::all); }) ==
+        CHECK(what_of([&] { db.move(MoveKind::upgrade, "head", TransactionMode::all); }) ==
               up_path(db, "c") + ":4: upgrade c failed: " + reason +
                   " (the whole move was rolled back)");
         CHECK(db.applied_ids().empty());
@@ -197,7 +198,7 @@ TEST_CASE("Backend: a syntax error names its line", "[backend][error]") {
     db.dir().write("versions/a/up.sql", "CREATE TABLE t_a (x INTEGER);\nCREATE TABLE (;\n");
     const std::string reason = db.is_postgresql() ? "syntax error at or near \"(\" (SQLSTATE 42601)"
                                                   : "near \"(\": syntax error";
-    CHECK(what_of([&] { db.move("upgrade", "head"); }) ==
+    CHECK(what_of([&] { db.move(MoveKind::upgrade, "head"); }) ==
           up_path(db, "a") + ":2: upgrade a failed: " + reason +
               " (this step was rolled back; 0 earlier steps stay applied)");
     CHECK(db.tables().empty());
@@ -211,12 +212,12 @@ TEST_CASE("Backend: non-transactional revisions", "[backend]") {
     db.dir().write("versions/b/up.sql", "VACUUM;\n");
     db.dir().write("versions/b/down.sql", "VACUUM;\n");
     SECTION("run outside a transaction") {
-        CHECK(db.move("upgrade", "head") == 2);
+        CHECK(db.move(MoveKind::upgrade, "head") == 2);
         CHECK(db.applied_ids() == Ids{"a", "b"});
-        CHECK(db.move("downgrade", "base") == 2);
+        CHECK(db.move(MoveKind::downgrade, "base") == 2);
     }
     SECTION("cannot join --transaction all") {
-        CHECK(what_of([&] { db.move("upgrade", "head", TransactionMode::all); }) ==
+        CHECK(what_of([&] { db.move(MoveKind::upgrade, "head", TransactionMode::all); }) ==
               (db.dir().path() / "versions/b/manifest.toml").string() +
                   ": revision b has transactional = false and cannot run inside "
                   "--transaction all; run it in per-revision mode");
@@ -241,14 +242,14 @@ TEST_CASE("Backend: a multi-statement script runs whole", "[backend]") {
         "INSERT INTO t_a VALUES (1);\n/* a trailing comment */\n";
     db.dir().write("versions/a/up.sql", db.is_postgresql() ? pg_script : sqlite_script);
     db.dir().write("versions/a/down.sql", "DROP TABLE t_a; DROP TABLE t_audit;\n");
-    db.move("upgrade", "head");
+    db.move(MoveKind::upgrade, "head");
     CHECK(db.tables() == Ids{"t_a", "t_audit"});
     // Two rows in the audit table prove the trigger body and the final insert both ran.
     db.execute("CREATE TABLE t_count AS SELECT COUNT(*) AS n FROM t_audit;");
     db.execute("DELETE FROM t_count WHERE n = 2;");
     db.execute("INSERT INTO t_a SELECT n FROM t_count;"); // inserts nothing when n was 2
     db.execute("DROP TABLE t_count;");
-    db.move("downgrade", "base");
+    db.move(MoveKind::downgrade, "base");
     CHECK(db.tables().empty());
 }
 
@@ -275,11 +276,11 @@ TEST_CASE("Backend: --sql output builds the same schema and records as a real ru
     CHECK(offline_applied == Ids{"a", "b", "c", "d", "e", "m"});
 
     db.execute("DROP TABLE rev_version; DROP TABLE rev_version_log; DROP TABLE rev_version_meta;");
-    db.move("downgrade", "base"); // nothing recorded: a no-op that must not fail
+    db.move(MoveKind::downgrade, "base"); // nothing recorded: a no-op that must not fail
     for (const std::string& table : offline_tables) {
         db.execute("DROP TABLE " + table + ";");
     }
-    db.move("upgrade", "heads");
+    db.move(MoveKind::upgrade, "heads");
     CHECK(db.applied_ids() == offline_applied);
     CHECK(db.tables() == offline_tables);
 }
@@ -327,4 +328,27 @@ TEST_CASE("Backend: 8 rev processes upgrading at once apply each revision once",
     CHECK(db.applied_ids() == expected);
     CHECK(db.tables().size() == k_revisions);
     CHECK(db.connect()->log(1000).size() == k_revisions);
+}
+
+TEST_CASE("Backend: stamp --purge recovers from revisions the folder lost", "[backend][stamp]") {
+    BackendFixture db;
+    write_branch_and_merge(db);
+    db.move(MoveKind::stamp, "head");
+    std::filesystem::remove_all(db.dir().path() / "versions" / "m");
+    const std::string unknown = db.url().display +
+                                " has applied revisions that the revisions folder does not "
+                                "have: m (switched branch or deleted files? see docs/safety.md)";
+    CHECK(what_of([&] { db.move(MoveKind::upgrade, "head"); }) == unknown);
+    SECTION("a purge with a bad target changes nothing") {
+        CHECK(what_of([&] { db.move(MoveKind::stamp, "zzzz", TransactionMode::all, true); }) ==
+              "unknown revision 'zzzz'");
+        CHECK(db.applied_ids() == Ids{"a", "b", "c", "d", "e", "m"});
+    }
+    SECTION("a purge and the stamp share one transaction") {
+        CHECK(db.move(MoveKind::stamp, "d", TransactionMode::all, true) == 4);
+        CHECK(db.applied_ids() == Ids{"a", "b", "c", "d"});
+        const auto log = db.connect()->log(5);
+        CHECK(log.back().event == "purge");
+        CHECK(log.back().revision == "");
+    }
 }

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 namespace {
 
 // Records what the Applier asks of a runner, like ninja's FakeCommandRunner; fails on request.
@@ -58,6 +60,42 @@ TEST_CASE("Applier: transaction boundaries per mode", "[applier]") {
         rev::Applier(graph, runner, options).apply(up_plan(graph));
         CHECK(runner.calls == std::vector<std::string>{"begin", "record stamp-up a", "commit",
                                                        "begin", "record stamp-up b", "commit"});
+    }
+}
+
+TEST_CASE("Applier: progress is reported once the step's transaction commits", "[applier]") {
+    rev::test::TempDir dir;
+    rev::test::write_revision(dir, "a", {});
+    rev::test::write_revision(dir, "b", {"a"});
+    const rev::RevisionGraph graph = rev::load_revision_graph(dir.path() / "versions");
+    RecordingRunner runner;
+    rev::ApplyOptions options;
+    options.on_step = [&](const rev::StepOutcome& outcome) {
+        runner.calls.push_back("report " + graph.revision(outcome.step.revision).id);
+    };
+    SECTION("per revision") {
+        rev::Applier(graph, runner, options).apply(up_plan(graph));
+        CHECK(runner.calls == std::vector<std::string>{"begin", "execute a/up.sql",
+                                                       "record upgrade a", "commit", "report a",
+                                                       "begin", "execute b/up.sql",
+                                                       "record upgrade b", "commit", "report b"});
+    }
+    SECTION("all: nothing is reported for a move that is rolled back") {
+        options.mode = rev::TransactionMode::all;
+        runner.fail_on = "b/up.sql";
+        CHECK_THROWS(rev::Applier(graph, runner, options).apply(up_plan(graph)));
+        CHECK(runner.calls.back() == "rollback");
+        CHECK(std::count(runner.calls.begin(), runner.calls.end(), "report a") == 0);
+    }
+    SECTION("a purge comes first, inside the stamp's transaction") {
+        options.mode = rev::TransactionMode::all;
+        options.stamp = true;
+        options.purge_first = true;
+        options.on_step = nullptr;
+        rev::Applier(graph, runner, options).apply(up_plan(graph));
+        CHECK(runner.calls == std::vector<std::string>{"begin", "record purge ",
+                                                       "record stamp-up a", "record stamp-up b",
+                                                       "commit"});
     }
 }
 

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <rev/applier.hpp>
+#include <rev/database.hpp>
+#include <rev/plan.hpp>
+#include <rev/target.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+// Moving one database, as `rev upgrade`, `downgrade` and `stamp` do, for the CLI and for
+// applications that embed rev alike.
+namespace rev {
+
+enum class MoveKind { upgrade, downgrade, stamp };
+
+// The steps that take a database with `applied` to `target`.
+Plan plan_move(MoveKind kind, const RevisionGraph& graph, const AppliedSet& applied,
+               const Target& target);
+
+// The database's applied rows as graph vertices, oldest first. Throws RefusedError listing
+// every id that `graph` does not have, with the way out; `database` names the database.
+AppliedSet to_applied_set(const RevisionGraph& graph, const std::vector<AppliedRevision>& rows,
+                          const std::string& database);
+
+// What a database holds when it is exactly at `target`: every ancestor (and dependency) of
+// it. `--sql FROM:TO` starts from here, since it has no database to ask.
+AppliedSet applied_at(const RevisionGraph& graph, const Target& target);
+
+struct MoveOptions {
+    MoveKind kind = MoveKind::upgrade;
+    ApplyOptions apply;
+    std::chrono::milliseconds lock_timeout{60'000};
+    // stamp --purge: forget the recorded revisions (known or not) before stamping.
+    bool purge = false;
+};
+
+struct MoveResult {
+    std::size_t steps = 0;
+    // Where the database is afterwards.
+    AppliedSet applied;
+};
+
+// Waits for the lock, creates the version tables on first use, plans the move from what the
+// database has applied and runs it through the database's runner.
+MoveResult move_database(Database& database, const RevisionGraph& graph, const Target& target,
+                         const MoveOptions& options);
+
+} // namespace rev

@@ -1,0 +1,81 @@
+#include <rev/error.hpp>
+#include <rev/migrate.hpp>
+
+namespace rev {
+
+namespace {
+
+// Holds the database's lock for one move, released however the move ends.
+class LockGuard {
+public:
+    LockGuard(Database& database, std::chrono::milliseconds timeout) : m_database(database) {
+        m_database.lock(timeout);
+    }
+    ~LockGuard() { m_database.unlock(); }
+    LockGuard(const LockGuard&) = delete;
+    LockGuard& operator=(const LockGuard&) = delete;
+
+private:
+    Database& m_database;
+};
+
+} // namespace
+
+Plan plan_move(MoveKind kind, const RevisionGraph& graph, const AppliedSet& applied,
+               const Target& target) {
+    switch (kind) {
+    case MoveKind::upgrade:
+        return plan_upgrade(graph, applied, target);
+    case MoveKind::downgrade:
+        return plan_downgrade(graph, applied, target);
+    case MoveKind::stamp:
+        break;
+    }
+    return plan_stamp(graph, applied, target);
+}
+
+AppliedSet to_applied_set(const RevisionGraph& graph, const std::vector<AppliedRevision>& rows,
+                          const std::string& database) {
+    AppliedSet applied;
+    std::string unknown;
+    for (const AppliedRevision& row : rows) {
+        if (auto vertex = graph.revisions().find(row.revision)) {
+            applied.in_order.push_back(*vertex);
+        } else {
+            unknown += (unknown.empty() ? "" : ", ") + row.revision;
+        }
+    }
+    if (!unknown.empty()) {
+        throw RefusedError(database +
+                           " has applied revisions that the revisions folder does "
+                           "not have: " +
+                           unknown + " (switched branch or deleted files? see docs/safety.md)");
+    }
+    return applied;
+}
+
+AppliedSet applied_at(const RevisionGraph& graph, const Target& target) {
+    return {graph.ancestors(resolve_target(graph, target), Follow::parents_and_dependencies,
+                            Inclusive::yes)};
+}
+
+MoveResult move_database(Database& database, const RevisionGraph& graph, const Target& target,
+                         const MoveOptions& options) {
+    const LockGuard lock(database, options.lock_timeout);
+    database.ensure_version_tables();
+    const std::string name = database.url().display;
+    // A purge forgets the record, so ids the folder no longer has do not matter: this is the
+    // way out when they block every other command.
+    const AppliedSet before =
+        options.purge ? AppliedSet{} : to_applied_set(graph, database.applied(), name);
+    const Plan plan = plan_move(options.kind, graph, before, target);
+    ApplyOptions apply = options.apply;
+    apply.stamp = options.kind == MoveKind::stamp;
+    apply.purge_first = options.purge;
+    MoveResult result;
+    result.steps = Applier(graph, database.runner(), apply).apply(plan);
+    result.applied = to_applied_set(graph, database.applied(), name);
+    return result;
+}
+
+} // namespace rev
