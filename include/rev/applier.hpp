@@ -56,11 +56,18 @@ public:
 // starts in the script; 0 when the database did not say.
 class ScriptError : public DatabaseError {
 public:
-    ScriptError(int line, std::string message) : DatabaseError(std::move(message)), m_line(line) {}
+    // Whether the script ended rev's transaction itself (a COMMIT or ROLLBACK in it), so that
+    // what ran before cannot be rolled back.
+    enum class Ended { no, yes };
+
+    ScriptError(int line, std::string message, Ended ended = Ended::no)
+        : DatabaseError(std::move(message)), m_line(line), m_ended(ended) {}
     int line() const noexcept { return m_line; }
+    bool ended_transaction() const noexcept { return m_ended == Ended::yes; }
 
 private:
     int m_line;
+    Ended m_ended;
 };
 
 // How one finished step went, for progress output.

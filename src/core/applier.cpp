@@ -235,14 +235,18 @@ void Applier::fail(const Step& step, const Error& error, std::size_t done) const
     const Revision& revision = m_graph.revision(step.revision);
     const char* verb = step.direction == Direction::up ? "upgrade" : "downgrade";
     std::string where;
-    if (const auto* script_error = dynamic_cast<const ScriptError*>(&error)) {
+    const auto* script_error = dynamic_cast<const ScriptError*>(&error);
+    if (script_error != nullptr) {
         const std::filesystem::path path =
             step.direction == Direction::up ? revision.up_path() : revision.down_path();
         where = display_path(path) +
                 (script_error->line() > 0 ? ":" + std::to_string(script_error->line()) : "") + ": ";
     }
     std::string outcome;
-    if (m_options.mode == TransactionMode::all) {
+    if (script_error != nullptr && script_error->ended_transaction()) {
+        outcome =
+            "what this step ran before that is not rolled back; " + steps_text(done) + " applied";
+    } else if (m_options.mode == TransactionMode::all) {
         outcome = "the whole move was rolled back";
     } else if (!revision.transactional && !m_options.stamp) {
         outcome = "this step ran outside a transaction and may be partly applied; " +

@@ -135,7 +135,9 @@ std::string Dialect::select_log(std::size_t limit) const {
 }
 
 std::string Dialect::select_tables() const {
-    const std::string own = " AND name NOT LIKE " + quote(m_tables.table + "%");
+    const std::string own = " AND name NOT IN (" + quote(m_tables.table) + ", " +
+                            quote(m_tables.table + "_log") + ", " +
+                            quote(m_tables.table + "_meta") + ")";
     if (m_kind == DatabaseUrl::Kind::sqlite) {
         return "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" +
                own + " ORDER BY name";

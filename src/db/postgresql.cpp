@@ -4,13 +4,9 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 
-#include <thread>
-
 namespace rev::db {
 
 namespace {
-
-using namespace std::chrono_literals;
 
 struct ResultDeleter {
     void operator()(PGresult* result) const { PQclear(result); }
@@ -44,44 +40,25 @@ public:
 
     ~PostgresDatabase() override { unlock(); }
 
-    // A session advisory lock taken by polling, so that a waiting rev never sits inside an
-    // open transaction (a blocked pg_advisory_lock would deadlock CREATE INDEX CONCURRENTLY).
-    void lock(std::chrono::milliseconds timeout) override {
-        if (m_locked) {
-            return;
-        }
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        auto pause = 10ms;
-        while (!try_lock()) {
-            if (std::chrono::steady_clock::now() >= deadline) {
-                throw DatabaseError(url().display +
-                                    ": another rev process is moving this database; gave up "
-                                    "after " +
-                                    std::to_string(timeout.count() / 1000.0).substr(0, 4) +
-                                    " s (--lock-timeout)");
-            }
-            std::this_thread::sleep_for(pause);
-            pause = std::min(pause * 2, std::chrono::milliseconds(200));
-        }
-        m_locked = true;
-    }
+    // A session advisory lock, taken by polling (SociDatabase::lock) so that a waiting rev
+    // never sits inside an open transaction: a blocked pg_advisory_lock would deadlock with
+    // CREATE INDEX CONCURRENTLY.
+    bool try_lock() override { return advisory("pg_try_advisory_lock") == 1; }
 
-    void unlock() noexcept override {
-        if (!m_locked) {
-            return;
-        }
-        m_locked = false;
+    void release_lock() noexcept override {
         try {
-            int released = 0;
-            session() << "SELECT CAST(pg_advisory_unlock(" + std::to_string(dialect().lock_key()) +
-                             ") AS INT)",
-                soci::into(released);
+            advisory("pg_advisory_unlock");
         } catch (...) {
             // Closing the session releases a session lock anyway.
         }
     }
 
-    void execute(const Script& script) override {
+    bool in_transaction() override {
+        const PGTransactionStatusType status = PQtransactionStatus(native());
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+    }
+
+    void run_script(const Script& script) override {
         PGconn* connection = native();
         if (PQsendQuery(connection, script.text.c_str()) != 1) {
             throw ScriptError(0, one_line(PQerrorMessage(connection)));
@@ -108,16 +85,16 @@ private:
         return static_cast<soci::postgresql_session_backend*>(session().get_backend())->conn_;
     }
 
-    bool try_lock() {
-        int locked = 0;
+    int advisory(const char* function) {
+        int result = 0;
         try {
-            session() << "SELECT CAST(pg_try_advisory_lock(" +
+            session() << "SELECT CAST(" + std::string(function) + "(" +
                              std::to_string(dialect().lock_key()) + ") AS INT)",
-                soci::into(locked);
+                soci::into(result);
         } catch (const soci::soci_error& error) {
-            fail("cannot take rev's advisory lock", error);
+            fail(std::string("cannot call ") + function, error);
         }
-        return locked == 1;
+        return result;
     }
 
     static ScriptError error_of(PGresult* result, const std::string& text, int statement) {
@@ -133,8 +110,6 @@ private:
         }
         return ScriptError(line_at_character(text, std::atol(position)), what);
     }
-
-    bool m_locked = false;
 };
 
 } // namespace

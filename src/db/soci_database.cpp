@@ -2,6 +2,9 @@
 
 #include <rev/applier.hpp>
 
+#include <sstream>
+#include <thread>
+
 namespace rev::db {
 
 std::string one_line(const std::string& message) {
@@ -19,6 +22,12 @@ std::string one_line(const std::string& message) {
         line.pop_back();
     }
     return mask_password(line);
+}
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+    std::ostringstream text;
+    text << static_cast<double>(duration.count()) / 1000.0 << " s";
+    return text.str();
 }
 
 SociDatabase::SociDatabase(DatabaseUrl url, Dialect dialect, std::unique_ptr<soci::session> session)
@@ -68,6 +77,18 @@ void SociDatabase::ensure_version_tables() {
         }
         transaction.commit();
     }
+    check_layout();
+}
+
+bool SociDatabase::readable_version_tables() {
+    if (!has_version_tables()) {
+        return false;
+    }
+    check_layout();
+    return true;
+}
+
+void SociDatabase::check_layout() {
     const auto rows = query(m_dialect.select_layout_version());
     const std::string expected = std::to_string(Dialect::k_layout_version);
     if (rows.empty() || rows.front().front() != expected) {
@@ -79,7 +100,7 @@ void SociDatabase::ensure_version_tables() {
 
 std::vector<AppliedRevision> SociDatabase::applied() {
     std::vector<AppliedRevision> result;
-    if (!has_version_tables()) {
+    if (!readable_version_tables()) {
         return result;
     }
     for (auto& row : query(m_dialect.select_applied())) {
@@ -98,7 +119,7 @@ std::vector<AppliedRevision> SociDatabase::applied() {
 
 std::vector<LogEntry> SociDatabase::log(std::size_t limit) {
     std::vector<LogEntry> result;
-    if (!has_version_tables()) {
+    if (!readable_version_tables()) {
         return result;
     }
     for (auto& row : query(m_dialect.select_log(limit))) {
@@ -114,6 +135,41 @@ std::vector<std::string> SociDatabase::tables() {
         names.push_back(row.front());
     }
     return names;
+}
+
+void SociDatabase::lock(std::chrono::milliseconds timeout) {
+    using namespace std::chrono_literals;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto pause = 10ms;
+    while (!m_locked && !try_lock()) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            release_lock();
+            throw DatabaseError(url().display +
+                                ": another rev process is moving this database; gave up after " +
+                                seconds_text(timeout) + " (--lock-timeout)");
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(200));
+    }
+    m_locked = true;
+}
+
+void SociDatabase::unlock() noexcept {
+    if (m_locked) {
+        release_lock();
+        m_locked = false;
+    }
+}
+
+void SociDatabase::execute(const Script& script) {
+    run_script(script);
+    // A COMMIT or ROLLBACK in a script would split the step from its bookkeeping.
+    if (m_transaction && !in_transaction()) {
+        throw ScriptError(0,
+                          "the script ended rev's transaction (COMMIT or ROLLBACK in it?); "
+                          "leave transactions to rev, or set transactional = false",
+                          ScriptError::Ended::yes);
+    }
 }
 
 void SociDatabase::begin() {

@@ -26,12 +26,25 @@ public:
     std::vector<std::string> tables() override;
     StepRunner& runner() override { return *this; }
 
+    // Polls try_lock() until it succeeds or `timeout` passes.
+    void lock(std::chrono::milliseconds timeout) final;
+    void unlock() noexcept final;
+
+    // Runs the script, then checks that it left rev's transaction open.
+    void execute(const Script& script) final;
     void begin() override;
     void commit() override;
     void rollback() noexcept override;
     void record(const StepRecord& record) override;
 
 protected:
+    // The engine's side: a lock attempt that does not wait, its release, the script run with
+    // the engine's own multi-statement execution, and whether a transaction is open.
+    virtual bool try_lock() = 0;
+    virtual void release_lock() noexcept = 0;
+    virtual void run_script(const Script& script) = 0;
+    virtual bool in_transaction() = 0;
+
     soci::session& session() { return *m_session; }
     const Dialect& dialect() const { return m_dialect; }
     // Runs one statement of rev's own; throws DatabaseError naming the database.
@@ -41,10 +54,19 @@ protected:
     [[noreturn]] void fail(const std::string& doing, const std::exception& error) const;
 
 private:
+    // Throws when the tables were made by a rev with another layout.
+    void check_layout();
+    // Whether the tables exist (checking their layout when they do); readers need no more.
+    bool readable_version_tables();
+
     Dialect m_dialect;
     std::unique_ptr<soci::session> m_session;
     std::optional<soci::transaction> m_transaction;
+    bool m_locked = false;
 };
+
+// "0.2 s", "60 s": a duration as messages give it.
+std::string seconds_text(std::chrono::milliseconds duration);
 
 // SOCI's message, on one line and with any password masked.
 std::string one_line(const std::string& message);

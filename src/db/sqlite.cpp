@@ -8,13 +8,11 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <thread>
+#include <cstring>
 
 namespace rev::db {
 
 namespace {
-
-using namespace std::chrono_literals;
 
 int line_at(const std::string& text, std::size_t offset) {
     offset = std::min(offset, text.size());
@@ -55,30 +53,21 @@ public:
 
     // SQLite has no advisory locks, so rev holds flock() on a file beside the database: the
     // kernel releases it when the process dies, so a killed rev never leaves a stale lock.
-    void lock(std::chrono::milliseconds timeout) override {
-        if (url().is_memory() || m_lock_fd >= 0) {
-            return;
+    bool try_lock() override {
+        if (url().is_memory()) {
+            return true;
         }
-        const std::string path = url().sqlite_path.string() + ".rev-lock";
-        m_lock_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (m_lock_fd < 0) {
-            throw DatabaseError(path + ": cannot open the lock file: " + std::strerror(errno));
-        }
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
-            if (std::chrono::steady_clock::now() >= deadline) {
-                unlock();
-                throw DatabaseError(url().display +
-                                    ": another rev process is moving this database; gave up "
-                                    "after " +
-                                    std::to_string(timeout.count() / 1000.0).substr(0, 4) +
-                                    " s (--lock-timeout)");
+            const std::string path = url().sqlite_path.string() + ".rev-lock";
+            m_lock_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+            if (m_lock_fd < 0) {
+                throw DatabaseError(path + ": cannot open the lock file: " + std::strerror(errno));
             }
-            std::this_thread::sleep_for(20ms);
         }
+        return ::flock(m_lock_fd, LOCK_EX | LOCK_NB) == 0;
     }
 
-    void unlock() noexcept override {
+    void release_lock() noexcept override {
         if (m_lock_fd >= 0) {
             ::flock(m_lock_fd, LOCK_UN);
             ::close(m_lock_fd);
@@ -86,9 +75,10 @@ public:
         }
     }
 
-    void execute(const Script& script) override {
-        sqlite_api::sqlite3* handle =
-            static_cast<soci::sqlite3_session_backend*>(session().get_backend())->conn_;
+    bool in_transaction() override { return sqlite_api::sqlite3_get_autocommit(native()) == 0; }
+
+    void run_script(const Script& script) override {
+        sqlite_api::sqlite3* handle = native();
         const std::string& text = script.text;
         const char* tail = text.c_str();
         const char* end = text.c_str() + text.size();
@@ -124,6 +114,10 @@ public:
     }
 
 private:
+    sqlite_api::sqlite3* native() {
+        return static_cast<soci::sqlite3_session_backend*>(session().get_backend())->conn_;
+    }
+
     int m_lock_fd = -1;
 };
 

@@ -204,6 +204,21 @@ TEST_CASE("Backend: a syntax error names its line", "[backend][error]") {
     CHECK(db.tables().empty());
 }
 
+TEST_CASE("Backend: a script that ends rev's transaction is caught", "[backend][error]") {
+    BackendFixture db;
+    write_revision(db.dir(), "a", {});
+    write_revision(db.dir(), "b", {"a"});
+    db.dir().write("versions/b/up.sql", "CREATE TABLE t_b (x INTEGER);\nCOMMIT;\n");
+    CHECK(what_of([&] { db.move(MoveKind::upgrade, "head"); }) ==
+          up_path(db, "b") +
+              ": upgrade b failed: the script ended rev's transaction (COMMIT or ROLLBACK in "
+              "it?); leave transactions to rev, or set transactional = false (what this step "
+              "ran before that is not rolled back; 1 earlier step stays applied)");
+    // The table was committed by the script itself; the record says only what rev did.
+    CHECK(db.applied_ids() == Ids{"a"});
+    CHECK(db.tables() == Ids{"t_a", "t_b"});
+}
+
 TEST_CASE("Backend: non-transactional revisions", "[backend]") {
     BackendFixture db;
     write_revision(db.dir(), "a", {});
@@ -291,7 +306,7 @@ TEST_CASE("Backend: the lock makes a second mover wait, then give up", "[backend
     holder->lock(std::chrono::seconds(1));
     auto waiter = db.connect();
     CHECK(what_of([&] { waiter->lock(std::chrono::milliseconds(200)); }) ==
-          db.url().display + ": another rev process is moving this database; gave up after 0.20 s "
+          db.url().display + ": another rev process is moving this database; gave up after 0.2 s "
                              "(--lock-timeout)");
     holder->unlock();
     waiter->lock(std::chrono::milliseconds(200));
