@@ -3,6 +3,7 @@
 #include <rev/error.hpp>
 #include <rev/loader.hpp>
 #include <rev/migrate.hpp>
+#include <rev/revision_set.hpp>
 #include <rev/version.hpp>
 
 #include <cstdlib>
@@ -107,7 +108,12 @@ int dispatch(int argc, char** argv) {
     const std::string name = vm["command"].as<std::string>();
     const Command* command = find_command(name);
     if (command == nullptr) {
-        throw UsageError("unknown command '" + name + "' (see 'rev --help')");
+        std::vector<std::string_view> names;
+        for (const Command& known : commands()) {
+            names.push_back(known.name);
+        }
+        throw UsageError("unknown command '" + name + "'" +
+                         did_you_mean(closest_match(name, names)) + " (see 'rev --help')");
     }
     Context context(global, std::cout);
     const Args args = vm.count("args") != 0 ? vm["args"].as<Args>() : Args{};
@@ -182,6 +188,28 @@ void CommandLine::add_positional(const char* name, int max, const po::value_sema
                          std::string(18 - std::string(name).size(), ' ') + description + "\n";
 }
 
+void CommandLine::print_help(std::ostream& out, const po::options_description& global) const {
+    out << "Usage: rev " << m_command.name << (m_command.usage.empty() ? "" : " ")
+        << m_command.usage << "\n\n"
+        << m_command.summary << "\n\n";
+    if (!m_positional_help.empty()) {
+        out << "Arguments:\n" << m_positional_help << "\n";
+    }
+    out << m_options << "\n" << global;
+}
+
+UsageError CommandLine::usage_error(const po::error& error) const {
+    const std::string see = " (see 'rev " + std::string(m_command.name) + " --help')";
+    // Boost names a missing positional argument as if it were an option ("--TARGET").
+    if (const auto* missing = dynamic_cast<const po::required_option*>(&error)) {
+        const std::string name = missing->get_option_name().substr(2);
+        if (m_hidden.find_nothrow(name, false) != nullptr) {
+            return UsageError("missing " + name + see);
+        }
+    }
+    return UsageError(error.what() + see);
+}
+
 bool CommandLine::parse(Context& context, const Args& args) {
     m_options.add_options()("help,h", "show this help");
     // Global options may also follow the command name; they add to those given before it.
@@ -199,18 +227,12 @@ bool CommandLine::parse(Context& context, const Args& args) {
                       .run(),
                   vm);
         if (vm.count("help") != 0) {
-            context.out() << "Usage: rev " << m_command.name << " " << m_command.usage << "\n\n"
-                          << m_command.summary << "\n\n";
-            if (!m_positional_help.empty()) {
-                context.out() << "Arguments:\n" << m_positional_help << "\n";
-            }
-            context.out() << m_options << "\n" << global;
+            print_help(context.out(), global);
             return false;
         }
         po::notify(vm);
     } catch (const po::error& error) {
-        throw UsageError(std::string(error.what()) + " (see 'rev " + std::string(m_command.name) +
-                         " --help')");
+        throw usage_error(error);
     }
     GlobalOptions& options = context.options();
     options.quiet = options.quiet || after.quiet;

@@ -2,6 +2,7 @@
 
 #include <rev/config.hpp>
 #include <rev/database.hpp>
+#include <rev/error.hpp>
 #include <rev/graph.hpp>
 #include <rev/plan.hpp>
 
@@ -77,6 +78,9 @@ public:
     bool parse(Context& context, const Args& args);
 
 private:
+    void print_help(std::ostream& out, const po::options_description& global) const;
+    UsageError usage_error(const po::error& error) const;
+
     const Command& m_command;
     po::options_description m_options;
     po::options_description m_hidden;

@@ -79,7 +79,9 @@ TEST_CASE("rev COMMAND --help, for every command", "[cli][help]") {
             const RunResult result = run_rev(dir.path(), {name, flag});
             CHECK(result.exit_code == 0);
             CHECK(result.err.empty());
-            CHECK(result.out.starts_with("Usage: rev " + name));
+            const std::string usage = result.out.substr(0, result.out.find('\n'));
+            CHECK(usage.starts_with("Usage: rev " + name));
+            CHECK_FALSE(usage.ends_with(" "));
             CHECK(result.out.find("Global options:") != std::string::npos);
         }
     }
@@ -101,7 +103,14 @@ TEST_CASE("rev: usage errors exit with 2", "[cli][error]") {
         const RunResult result = run_rev(dir.path(), {"upgrad"});
         CHECK(result.exit_code == 2);
         CHECK(result.out.empty());
-        CHECK(result.err == "rev: error: unknown command 'upgrad' (see 'rev --help')\n");
+        CHECK(
+            result.err ==
+            "rev: error: unknown command 'upgrad' (did you mean 'upgrade'?) (see 'rev --help')\n");
+    }
+    SECTION("a missing argument is named as an argument, not an option") {
+        const RunResult result = run_rev(dir.path(), {"upgrade"});
+        CHECK(result.exit_code == 2);
+        CHECK(result.err == "rev: error: missing TARGET (see 'rev upgrade --help')\n");
     }
     SECTION("an unknown option of a command") {
         const RunResult result = run_rev(dir.path(), {"heads", "--bogus"});
