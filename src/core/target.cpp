@@ -101,7 +101,11 @@ private:
         if (parents.empty()) {
             return std::nullopt;
         }
-        return only(parents, "'" + m_graph.revision(*position).id + "'", "parents");
+        // At a merge the label picks the parent on its branch; below the branch's first
+        // revision the walk goes on along the graph, as Alembic's does.
+        const Vertices on_branch = allowed(parents);
+        return only(on_branch.empty() ? parents : on_branch,
+                    "'" + m_graph.revision(*position).id + "'", "parents");
     }
 
     const RevisionGraph& m_graph;

@@ -206,6 +206,25 @@ TEST_CASE("resolve_label", "[target]") {
     }
 }
 
+TEST_CASE("resolve_target: a label chooses the parent at a merge", "[target]") {
+    // base - left (left) --- merged
+    //     `- right (right) -'
+    const RevisionGraph graph = GraphBuilder()
+                                    .add("base0001", {})
+                                    .add("left0002", {"base0001"}, {}, {"left"})
+                                    .add("right003", {"base0001"}, {}, {"right"})
+                                    .add("merged04", {"left0002", "right003"})
+                                    .build();
+    CHECK(resolve(graph, "left@head") == Lines{"merged04"});
+    CHECK(resolve(graph, "left@head-1") == Lines{"left0002"});
+    CHECK(resolve(graph, "right@head-1") == Lines{"right003"});
+    // Below the branch, the walk goes on along the graph.
+    CHECK(resolve(graph, "right@head-2") == Lines{"base0001"});
+    REQUIRE_THROWS_WITH(resolve(graph, "head-1"),
+                        "target 'head-1' is ambiguous: 'merged04' has 2 parents (left0002, "
+                        "right003)");
+}
+
 TEST_CASE("resolve_target: absolute targets", "[target]") {
     const RevisionGraph graph = forked_graph();
     SECTION("heads, in topological order") {
