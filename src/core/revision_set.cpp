@@ -2,55 +2,76 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <unordered_set>
 
 namespace rev {
 
-RevisionSet::RevisionSet(std::vector<Revision> revisions, Diagnostics& diagnostics) {
-    // Path order decides which of two duplicates is kept, so the report is stable.
-    std::sort(revisions.begin(), revisions.end(),
-              [](const Revision& a, const Revision& b) { return a.directory < b.directory; });
-    // A copy of the path, not a pointer: the first revision is moved into m_revisions below.
+namespace {
+
+// Keeps the first revision of each id, reporting the others. Takes `revisions` in path order,
+// so that which one is kept, and the report, do not depend on the file system.
+std::vector<Revision> keep_first_of_each_id(std::vector<Revision> revisions,
+                                            Diagnostics& diagnostics) {
     std::unordered_map<std::string, std::filesystem::path> first_with_id;
+    std::vector<Revision> kept;
     for (Revision& revision : revisions) {
         auto [it, inserted] = first_with_id.try_emplace(revision.id, revision.manifest_path());
-        if (!inserted) {
+        if (inserted) {
+            kept.push_back(std::move(revision));
+        } else {
             diagnostics.add(revision.manifest_path(), revision.lines.id,
                             "duplicate id '" + revision.id + "' (also in " +
                                 display_path(it->second) + ")");
-            continue;
         }
-        m_revisions.push_back(std::move(revision));
     }
-    std::sort(m_revisions.begin(), m_revisions.end(),
-              [](const Revision& a, const Revision& b) { return a.id < b.id; });
+    return kept;
+}
 
-    for (Index i = 0; i < m_revisions.size(); ++i) {
-        m_by_id.emplace(m_revisions[i].id, i);
+// Each label to the revision that carries it, reporting labels used twice or equal to an id.
+// Takes `revisions` in path order, for the same reason.
+std::unordered_map<std::string, const Revision*>
+owners_of_labels(const std::vector<Revision>& revisions, Diagnostics& diagnostics) {
+    std::unordered_set<std::string_view> ids;
+    for (const Revision& revision : revisions) {
+        ids.insert(revision.id);
     }
-    // Labels are checked in path order too, for the same reason.
-    std::vector<Index> by_path(m_revisions.size());
-    for (Index i = 0; i < by_path.size(); ++i) {
-        by_path[i] = i;
-    }
-    std::sort(by_path.begin(), by_path.end(), [this](Index a, Index b) {
-        return m_revisions[a].directory < m_revisions[b].directory;
-    });
-    for (Index i : by_path) {
-        const Revision& revision = m_revisions[i];
+    std::unordered_map<std::string, const Revision*> owners;
+    for (const Revision& revision : revisions) {
         for (const std::string& label : revision.branch_labels) {
-            if (m_by_id.count(label) != 0) {
+            if (ids.count(label) != 0) {
                 diagnostics.add(revision.manifest_path(), revision.lines.branch_labels,
                                 "branch label '" + label + "' is also a revision id");
                 continue;
             }
-            auto [it, inserted] = m_by_label.try_emplace(label, i);
+            auto [it, inserted] = owners.try_emplace(label, &revision);
             if (!inserted) {
-                const Revision& owner = m_revisions[it->second];
+                const Revision& owner = *it->second;
                 diagnostics.add(revision.manifest_path(), revision.lines.branch_labels,
                                 "branch label '" + label + "' is already used by revision '" +
                                     owner.id + "' (" + display_path(owner.manifest_path()) + ")");
             }
         }
+    }
+    return owners;
+}
+
+} // namespace
+
+RevisionSet::RevisionSet(std::vector<Revision> revisions, Diagnostics& diagnostics) {
+    std::sort(revisions.begin(), revisions.end(),
+              [](const Revision& a, const Revision& b) { return a.directory < b.directory; });
+    m_revisions = keep_first_of_each_id(std::move(revisions), diagnostics);
+    std::unordered_map<std::string, std::string> label_owner;
+    for (const auto& [label, owner] : owners_of_labels(m_revisions, diagnostics)) {
+        label_owner.emplace(label, owner->id);
+    }
+    std::sort(m_revisions.begin(), m_revisions.end(),
+              [](const Revision& a, const Revision& b) { return a.id < b.id; });
+    for (Index i = 0; i < m_revisions.size(); ++i) {
+        m_by_id.emplace(m_revisions[i].id, i);
+    }
+    for (const auto& [label, id] : label_owner) {
+        m_by_label.emplace(label, m_by_id.at(id));
     }
 }
 
