@@ -20,7 +20,6 @@ struct Step {
 struct AppliedSet {
     RevisionGraph::Vertices in_order;
 
-    bool contains(RevisionGraph::Vertex vertex) const;
     // Membership by vertex, for a graph of `size` revisions.
     std::vector<bool> mask(std::size_t size) const;
     // The applied revisions that no applied revision has as parent: where the database is.

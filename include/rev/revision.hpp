@@ -30,8 +30,6 @@ struct Revision {
     std::filesystem::path manifest_path() const { return directory / "manifest.toml"; }
     std::filesystem::path up_path() const { return directory / "up.sql"; }
     std::filesystem::path down_path() const { return directory / "down.sql"; }
-    bool is_base() const noexcept { return parents.empty(); }
-    bool is_merge() const noexcept { return parents.size() > 1; }
 };
 
 // True when `text` is a valid revision id or branch label: letters, digits and '_', not empty,

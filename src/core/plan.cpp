@@ -92,10 +92,6 @@ Plan downgrade_relative(const RevisionGraph& graph, const AppliedSet& applied,
 
 } // namespace
 
-bool AppliedSet::contains(Vertex vertex) const {
-    return std::find(in_order.begin(), in_order.end(), vertex) != in_order.end();
-}
-
 std::vector<bool> AppliedSet::mask(std::size_t size) const {
     return mask_of(in_order, size);
 }

@@ -397,8 +397,6 @@ TEST_CASE("parse_manifest: reads a manifest from text", "[loader]") {
         CHECK(revision->depends_on == Lines{"c"});
         CHECK(revision->branch_labels.empty());
         CHECK_FALSE(revision->transactional);
-        CHECK(revision->is_merge());
-        CHECK_FALSE(revision->is_base());
         CHECK(revision->directory == std::filesystem::path("somewhere/m1"));
         CHECK(revision->up_path() == std::filesystem::path("somewhere/m1/up.sql"));
         CHECK(revision->lines.id == 2);
