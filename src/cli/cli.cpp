@@ -34,6 +34,19 @@ const Command* find_command(std::string_view name) {
     return nullptr;
 }
 
+// The command the user named; a typo gets a suggestion.
+const Command& command_for(const std::string& name) {
+    if (const Command* command = find_command(name)) {
+        return *command;
+    }
+    std::vector<std::string_view> names;
+    for (const Command& known : commands()) {
+        names.push_back(known.name);
+    }
+    throw UsageError("unknown command '" + name + "'" + did_you_mean(closest_match(name, names)) +
+                     " (see 'rev --help')");
+}
+
 void print_overview(std::ostream& out, const po::options_description& global) {
     out << "Usage: rev [global options] COMMAND [options] [arguments]\n\n"
            "rev applies a graph of SQL revisions to a database, step by step.\n\nCommands:\n";
@@ -105,19 +118,10 @@ int dispatch(int argc, char** argv) {
         print_overview(vm.count("help") != 0 ? std::cout : std::cerr, visible);
         return vm.count("help") != 0 ? 0 : k_exit_usage;
     }
-    const std::string name = vm["command"].as<std::string>();
-    const Command* command = find_command(name);
-    if (command == nullptr) {
-        std::vector<std::string_view> names;
-        for (const Command& known : commands()) {
-            names.push_back(known.name);
-        }
-        throw UsageError("unknown command '" + name + "'" +
-                         did_you_mean(closest_match(name, names)) + " (see 'rev --help')");
-    }
+    const Command& command = command_for(vm["command"].as<std::string>());
     Context context(global, std::cout);
     const Args args = vm.count("args") != 0 ? vm["args"].as<Args>() : Args{};
-    return command->run(context, args);
+    return command.run(context, args);
 }
 
 } // namespace
