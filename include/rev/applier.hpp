@@ -12,8 +12,27 @@ namespace rev {
 
 // What a step did, as the version table and the event log record it. A purge (stamp --purge)
 // forgets every applied revision and names none.
+//
+// A revision with transactional = false runs outside a transaction, so it is recorded in three
+// parts: `*_started` marks it unfinished before its script runs (a crash leaves the mark),
+// then `upgrade_finished`/`downgrade` on success, or `*_failed` with the error in `detail`.
+// While a mark stays, every move refuses until `rev resolve` clears it.
 struct StepRecord {
-    enum class Event { upgrade, downgrade, stamp_up, stamp_down, purge };
+    enum class Event {
+        upgrade,
+        downgrade,
+        stamp_up,
+        stamp_down,
+        purge,
+        upgrade_started,
+        upgrade_finished,
+        upgrade_failed,
+        downgrade_started,
+        downgrade_failed,
+        resolved_applied,
+        resolved_reverted,
+        rehash,
+    };
 
     Event event = Event::upgrade;
     std::string revision;
@@ -21,10 +40,12 @@ struct StepRecord {
     std::string at; // UTC, ISO 8601 with milliseconds
     std::string by; // user@host
     long long duration_ms = 0;
-
-    // Whether the record adds `revision` to the applied table (or takes it out).
-    bool adds() const { return event == Event::upgrade || event == Event::stamp_up; }
+    // Why a step failed (the *_failed events).
+    std::string detail;
 };
+
+// The record of `event` for `revision`, stamped with now and this process's actor.
+StepRecord make_record(StepRecord::Event event, std::string revision, Checksums checksums = {});
 
 const char* event_name(StepRecord::Event event);
 
@@ -86,6 +107,13 @@ struct ApplyOptions {
     std::function<void(const StepOutcome&)> on_step;
 };
 
+// A revision's three files, read once.
+struct RevisionFiles {
+    std::string up;
+    std::string down;
+    std::string manifest;
+};
+
 namespace detail {
 class TransactionGuard;
 }
@@ -105,21 +133,18 @@ private:
     void check_transaction_modes(const Plan& plan) const;
     std::size_t run_all(const Plan& plan, detail::TransactionGuard& transaction);
     StepOutcome run_in_own_transaction(const Step& step);
+    StepOutcome run_outside_transaction(const Step& step);
     StepOutcome run_step(const Step& step);
+    StepOutcome run_step(const Step& step, const RevisionFiles& files, StepRecord::Event event);
+    void record_alone(const StepRecord& record);
     void purge();
     void report(const StepOutcome& outcome) const;
     [[noreturn]] void fail(const Step& step, const Error& error, std::size_t done) const;
+    std::string where_failed(const Step& step, const Error& error) const;
 
     const RevisionGraph& m_graph;
     StepRunner& m_runner;
     ApplyOptions m_options;
-};
-
-// A revision's three files, read once.
-struct RevisionFiles {
-    std::string up;
-    std::string down;
-    std::string manifest;
 };
 
 // Reads `revision`'s files; throws RefusedError naming a file that cannot be read.

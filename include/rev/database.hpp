@@ -20,7 +20,14 @@ struct VersionTables {
 
 // One row of the applied table (docs/version-table.md).
 struct AppliedRevision {
+    // `upgrading` and `downgrading` mark a step that ran outside a transaction and did not
+    // finish: it failed half-way, or rev died. Such a revision is neither applied nor reverted.
+    enum class State { applied, upgrading, downgrading };
+
     std::string revision;
+    State state = State::applied;
+    // Why the unfinished step failed; empty when rev did not live to say.
+    std::string error;
     long long seq = 0;
     Checksums checksums;
     std::string applied_at;
@@ -38,6 +45,7 @@ struct LogEntry {
     std::string by;
     long long duration_ms = 0;
     std::string rev_version;
+    std::string detail;
 };
 
 // What connecting does when the SQLite file does not exist yet: create it (moves), fail with a

@@ -6,6 +6,7 @@
 #include <rev/target.hpp>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,9 @@ enum class MoveKind { upgrade, downgrade, stamp };
 Plan plan_move(MoveKind kind, const RevisionGraph& graph, const AppliedSet& applied,
                const Target& target);
 
-// The database's applied rows as graph vertices, oldest first. Throws RefusedError listing
-// every id that `graph` does not have, with the way out; `database` names the database.
+// The database's applied rows as graph vertices, oldest first, leaving out unfinished steps.
+// Throws RefusedError listing every id that `graph` does not have, with the way out;
+// `database` names the database.
 AppliedSet to_applied_set(const RevisionGraph& graph, const std::vector<AppliedRevision>& rows,
                           const std::string& database);
 
@@ -34,6 +36,8 @@ struct MoveOptions {
     std::chrono::milliseconds lock_timeout{60'000};
     // stamp --purge: forget the recorded revisions (known or not) before stamping.
     bool purge = false;
+    // Told of each problem that does not stop the move (a changed down.sql).
+    std::function<void(const std::string&)> on_warning;
 };
 
 struct MoveResult {
@@ -42,8 +46,9 @@ struct MoveResult {
     AppliedSet applied;
 };
 
-// Waits for the lock, creates the version tables on first use, plans the move from what the
-// database has applied and runs it through the database's runner.
+// Waits for the lock, creates the version tables on first use, checks that nothing blocks a
+// move (guard_move), plans the move from what the database has applied and runs it through the
+// database's runner.
 MoveResult move_database(Database& database, const RevisionGraph& graph, const Target& target,
                          const MoveOptions& options);
 

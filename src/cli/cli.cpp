@@ -8,13 +8,11 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 namespace rev::cli {
 
 namespace {
-
-constexpr int k_exit_error = 1;
-constexpr int k_exit_usage = 2;
 
 void add_global_options(po::options_description& options, GlobalOptions& global) {
     options.add_options() //
@@ -157,17 +155,30 @@ std::ostream& Context::progress() {
     return m_options.quiet ? null_stream : m_out;
 }
 
+namespace {
+
+std::string url_given(Context& context) {
+    if (!context.options().url.empty()) {
+        return context.options().url;
+    }
+    if (const char* from_env = std::getenv("REV_DATABASE_URL"); from_env != nullptr) {
+        return from_env;
+    }
+    return context.config().database_url;
+}
+
+} // namespace
+
 DatabaseUrl Context::database_url() {
-    std::string url = m_options.url;
-    if (url.empty()) {
-        if (const char* from_env = std::getenv("REV_DATABASE_URL"); from_env != nullptr) {
-            url = from_env;
-        }
-    }
-    if (url.empty()) {
-        url = config().database_url;
-    }
-    return parse_database_url(url, config().root());
+    return parse_database_url(url_given(*this), config().root());
+}
+
+bool Context::has_database_url() {
+    return !url_given(*this).empty();
+}
+
+void Context::warn(const std::string& message) {
+    std::cerr << "rev: warning: " << message << "\n";
 }
 
 VersionTables Context::version_tables() {
@@ -266,6 +277,12 @@ const std::vector<Command>& commands() {
         {"current", "[-v]", "Show the revisions the database is at.", cmd_current},
         {"status", "", "Show applied and pending revisions.", cmd_status},
         {"log", "[-n N]", "Show the database's event log, newest first.", cmd_log},
+        {"check", "[--up-to-date] [--format json]",
+         "Check the folder and the database; exit 1 on findings, 3 if unable.", cmd_check},
+        {"rehash", "REV...", "Accept applied revisions' changed files as the new truth.",
+         cmd_rehash},
+        {"resolve", "REV --applied|--reverted",
+         "Record how a step that failed outside a transaction was settled.", cmd_resolve},
     };
     return table;
 }
@@ -290,7 +307,11 @@ int run(int argc, char** argv) {
         }
         return k_exit_error;
     } catch (const Error& error) {
-        std::cerr << "rev: error: " << error.what() << "\n";
+        // A refusal may list several problems, one per line.
+        std::istringstream lines(error.what());
+        for (std::string line; std::getline(lines, line);) {
+            std::cerr << "rev: error: " << line << "\n";
+        }
         return k_exit_error;
     } catch (const std::exception& error) {
         std::cerr << "rev: internal error: " << error.what() << "\n";

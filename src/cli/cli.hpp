@@ -20,6 +20,13 @@ namespace rev::cli {
 namespace po = boost::program_options;
 using Args = std::vector<std::string>;
 
+// Exit statuses (docs/commands.md): 1 is any error, and what `rev check` found.
+constexpr int k_exit_error = 1;
+constexpr int k_exit_findings = 1;
+constexpr int k_exit_usage = 2;
+// `rev check` could not look: no config, an unreachable database.
+constexpr int k_exit_unchecked = 3;
+
 // Options that every command accepts, before or after its name.
 // Empty strings stand for "not given".
 struct GlobalOptions {
@@ -43,6 +50,9 @@ public:
 
     // --url, else REV_DATABASE_URL, else [database] url.
     DatabaseUrl database_url();
+    bool has_database_url();
+    // Prints "rev: warning: MESSAGE" on stderr, even with -q.
+    void warn(const std::string& message);
     VersionTables version_tables();
     std::unique_ptr<Database> connect(IfMissing if_missing);
     // The database's applied revisions as graph vertices. Throws when the database names
@@ -109,5 +119,8 @@ int cmd_stamp(Context& context, const Args& args);
 int cmd_current(Context& context, const Args& args);
 int cmd_status(Context& context, const Args& args);
 int cmd_log(Context& context, const Args& args);
+int cmd_check(Context& context, const Args& args);
+int cmd_rehash(Context& context, const Args& args);
+int cmd_resolve(Context& context, const Args& args);
 
 } // namespace rev::cli

@@ -3,6 +3,7 @@
 #include "cli.hpp"
 
 #include <rev/error.hpp>
+#include <rev/integrity.hpp>
 #include <rev/migrate.hpp>
 
 #include <chrono>
@@ -105,7 +106,9 @@ int dry_run(Context& context, const MoveArguments& arguments, MoveKind kind) {
     if (!arguments.purge) {
         // A database that does not exist yet has applied nothing; a dry run must not create it.
         if (auto database = context.connect(IfMissing::skip)) {
-            applied = context.applied_set(*database);
+            // The real move would refuse: so does its rehearsal.
+            applied = guard_move(context.graph(), database->applied(), url.display,
+                                 [&context](const std::string& message) { context.warn(message); });
         }
     }
     const Plan plan = plan_move(kind, context.graph(), applied, parse_target(arguments.target));
@@ -131,6 +134,7 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
     options.kind = kind;
     options.apply = apply_options(context, arguments, kind);
     options.purge = arguments.purge;
+    options.on_warning = [&context](const std::string& message) { context.warn(message); };
     const double seconds = arguments.lock_timeout >= 0 ? arguments.lock_timeout
                                                        : context.config().lock_timeout_seconds;
     options.lock_timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));

@@ -2,9 +2,36 @@
 #include "cli.hpp"
 #include "format.hpp"
 
+#include <rev/integrity.hpp>
+
 #include <iostream>
 
 namespace rev::cli {
+
+namespace {
+
+const char* state_note(AppliedRevision::State state) {
+    switch (state) {
+    case AppliedRevision::State::applied:
+        break;
+    case AppliedRevision::State::upgrading:
+        return "  (upgrade unfinished)";
+    case AppliedRevision::State::downgrading:
+        return "  (downgrade unfinished)";
+    }
+    return "";
+}
+
+// An unfinished step blocks every move; the commands that read say so first.
+void warn_unfinished(Context& context, Database& database) {
+    for (const AppliedRevision& row : database.applied()) {
+        if (row.state != AppliedRevision::State::applied) {
+            context.warn(describe_unfinished(row, database.url().display));
+        }
+    }
+}
+
+} // namespace
 
 int cmd_current(Context& context, const Args& args) {
     CommandLine line(command_named("current"));
@@ -20,10 +47,11 @@ int cmd_current(Context& context, const Args& args) {
         for (const AppliedRevision& row : database->applied()) {
             context.out() << row.seq << "  " << row.revision << "  " << row.applied_at << "  "
                           << row.applied_by << "  " << row.duration_ms << " ms  rev "
-                          << row.rev_version << "\n";
+                          << row.rev_version << state_note(row.state) << "\n";
         }
         return 0;
     }
+    warn_unfinished(context, *database);
     for (auto head : context.applied_set(*database).heads(graph)) {
         context.out() << revision_line(graph, head) << "\n";
     }
@@ -37,6 +65,7 @@ int cmd_status(Context& context, const Args& args) {
     }
     auto database = context.connect(IfMissing::fail);
     const RevisionGraph& graph = context.graph();
+    warn_unfinished(context, *database);
     const AppliedSet applied = context.applied_set(*database);
     const RevisionGraph::Vertices pending = applied.pending(graph);
     context.out() << "database: " << database->url().display << "\n"
@@ -68,7 +97,8 @@ int cmd_log(Context& context, const Args& args) {
         context.out() << entry.at << "  " << entry.event
                       << std::string(entry.event.size() < 10 ? 10 - entry.event.size() : 1, ' ')
                       << (entry.revision.empty() ? "-" : entry.revision) << "  " << entry.by << "  "
-                      << entry.duration_ms << " ms\n";
+                      << entry.duration_ms << " ms"
+                      << (entry.detail.empty() ? "" : "  " + entry.detail) << "\n";
     }
     return 0;
 }

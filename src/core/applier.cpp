@@ -1,4 +1,5 @@
 #include "text_file.hpp"
+#include "transaction_guard.hpp"
 
 #include <rev/applier.hpp>
 
@@ -11,32 +12,6 @@
 #include <ostream>
 
 namespace rev {
-
-namespace detail {
-
-// Like soci::transaction, one level up: begin now, roll back unless committed.
-class TransactionGuard {
-public:
-    explicit TransactionGuard(StepRunner& runner) : m_runner(runner) { m_runner.begin(); }
-    ~TransactionGuard() {
-        if (!m_done) {
-            m_runner.rollback();
-        }
-    }
-    TransactionGuard(const TransactionGuard&) = delete;
-    TransactionGuard& operator=(const TransactionGuard&) = delete;
-
-    void commit() {
-        m_runner.commit();
-        m_done = true;
-    }
-
-private:
-    StepRunner& m_runner;
-    bool m_done = false;
-};
-
-} // namespace detail
 
 namespace {
 
@@ -55,19 +30,45 @@ std::string steps_text(std::size_t count) {
 } // namespace
 
 const char* event_name(StepRecord::Event event) {
+    using Event = StepRecord::Event;
     switch (event) {
-    case StepRecord::Event::upgrade:
+    case Event::upgrade:
+    case Event::upgrade_finished:
         return "upgrade";
-    case StepRecord::Event::downgrade:
+    case Event::downgrade:
         return "downgrade";
-    case StepRecord::Event::stamp_up:
+    case Event::stamp_up:
         return "stamp-up";
-    case StepRecord::Event::stamp_down:
+    case Event::stamp_down:
         return "stamp-down";
-    case StepRecord::Event::purge:
+    case Event::purge:
         return "purge";
+    case Event::upgrade_started:
+        return "upgrade-started";
+    case Event::upgrade_failed:
+        return "upgrade-failed";
+    case Event::downgrade_started:
+        return "downgrade-started";
+    case Event::downgrade_failed:
+        return "downgrade-failed";
+    case Event::resolved_applied:
+        return "resolve-applied";
+    case Event::resolved_reverted:
+        return "resolve-reverted";
+    case Event::rehash:
+        return "rehash";
     }
     return "unknown";
+}
+
+StepRecord make_record(StepRecord::Event event, std::string revision, Checksums checksums) {
+    StepRecord record;
+    record.event = event;
+    record.revision = std::move(revision);
+    record.checksums = std::move(checksums);
+    record.at = utc_now();
+    record.by = current_actor();
+    return record;
 }
 
 RevisionFiles read_revision_files(const Revision& revision) {
@@ -186,7 +187,7 @@ void Applier::check_transaction_modes(const Plan& plan) const {
 
 StepOutcome Applier::run_in_own_transaction(const Step& step) {
     if (!m_graph.revision(step.revision).transactional && !m_options.stamp) {
-        return run_step(step);
+        return run_outside_transaction(step);
     }
     detail::TransactionGuard transaction(m_runner);
     StepOutcome outcome = run_step(step);
@@ -194,35 +195,63 @@ StepOutcome Applier::run_in_own_transaction(const Step& step) {
     return outcome;
 }
 
-StepOutcome Applier::run_step(const Step& step) {
+StepOutcome Applier::run_outside_transaction(const Step& step) {
     const Revision& revision = m_graph.revision(step.revision);
-    // Each file is read once: what runs is exactly what the checksum describes.
     const RevisionFiles files = read_revision_files(revision);
-    StepRecord record;
-    record.event = event_for(step.direction, m_options.stamp);
-    record.revision = revision.id;
-    record.checksums = checksums_of(files);
+    const bool up = step.direction == Direction::up;
+    // Marked before the script runs, so that a failure or a crash half-way leaves the mark.
+    record_alone(
+        make_record(up ? StepRecord::Event::upgrade_started : StepRecord::Event::downgrade_started,
+                    revision.id, checksums_of(files)));
+    try {
+        return run_step(step, files,
+                        up ? StepRecord::Event::upgrade_finished : StepRecord::Event::downgrade);
+    } catch (const Error& error) {
+        StepRecord failed = make_record(up ? StepRecord::Event::upgrade_failed
+                                           : StepRecord::Event::downgrade_failed,
+                                        revision.id, checksums_of(files));
+        failed.detail = where_failed(step, error) + error.message();
+        try {
+            record_alone(failed);
+        } catch (const Error&) {
+            // The mark from before the script stays, so the step still shows as unfinished;
+            // the script's error is the one to report.
+        }
+        throw;
+    }
+}
+
+void Applier::record_alone(const StepRecord& record) {
+    detail::TransactionGuard transaction(m_runner);
+    m_runner.record(record);
+    transaction.commit();
+}
+
+StepOutcome Applier::run_step(const Step& step) {
+    // Each file is read once: what runs is exactly what the checksum describes.
+    return run_step(step, read_revision_files(m_graph.revision(step.revision)),
+                    event_for(step.direction, m_options.stamp));
+}
+
+StepOutcome Applier::run_step(const Step& step, const RevisionFiles& files,
+                              StepRecord::Event event) {
+    const Revision& revision = m_graph.revision(step.revision);
     const auto started = std::chrono::steady_clock::now();
     if (!m_options.stamp) {
         const bool up = step.direction == Direction::up;
         m_runner.execute(
             {up ? files.up : files.down, up ? revision.up_path() : revision.down_path()});
     }
+    StepRecord record = make_record(event, revision.id, checksums_of(files));
     record.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::steady_clock::now() - started)
                              .count();
-    record.at = utc_now();
-    record.by = current_actor();
     m_runner.record(record);
     return {step, record.duration_ms};
 }
 
 void Applier::purge() {
-    StepRecord record;
-    record.event = StepRecord::Event::purge;
-    record.at = utc_now();
-    record.by = current_actor();
-    m_runner.record(record);
+    m_runner.record(make_record(StepRecord::Event::purge, ""));
 }
 
 void Applier::report(const StepOutcome& outcome) const {
@@ -231,17 +260,22 @@ void Applier::report(const StepOutcome& outcome) const {
     }
 }
 
+std::string Applier::where_failed(const Step& step, const Error& error) const {
+    const auto* script_error = dynamic_cast<const ScriptError*>(&error);
+    if (script_error == nullptr) {
+        return "";
+    }
+    const Revision& revision = m_graph.revision(step.revision);
+    const std::filesystem::path path =
+        step.direction == Direction::up ? revision.up_path() : revision.down_path();
+    return display_path(path) +
+           (script_error->line() > 0 ? ":" + std::to_string(script_error->line()) : "") + ": ";
+}
+
 void Applier::fail(const Step& step, const Error& error, std::size_t done) const {
     const Revision& revision = m_graph.revision(step.revision);
     const char* verb = step.direction == Direction::up ? "upgrade" : "downgrade";
-    std::string where;
     const auto* script_error = dynamic_cast<const ScriptError*>(&error);
-    if (script_error != nullptr) {
-        const std::filesystem::path path =
-            step.direction == Direction::up ? revision.up_path() : revision.down_path();
-        where = display_path(path) +
-                (script_error->line() > 0 ? ":" + std::to_string(script_error->line()) : "") + ": ";
-    }
     std::string outcome;
     if (script_error != nullptr && script_error->ended_transaction()) {
         outcome =
@@ -249,13 +283,14 @@ void Applier::fail(const Step& step, const Error& error, std::size_t done) const
     } else if (m_options.mode == TransactionMode::all) {
         outcome = "the whole move was rolled back";
     } else if (!revision.transactional && !m_options.stamp) {
-        outcome = "this step ran outside a transaction and may be partly applied; " +
+        outcome = "this step ran outside a transaction and may be partly applied, so it is "
+                  "recorded as failed; see 'rev resolve --help'; " +
                   steps_text(done) + " applied";
     } else {
         outcome = "this step was rolled back; " + steps_text(done) + " applied";
     }
-    throw DatabaseError(where + verb + " " + revision.id + " failed: " + error.message() + " (" +
-                        outcome + ")");
+    throw DatabaseError(where_failed(step, error) + verb + " " + revision.id +
+                        " failed: " + error.message() + " (" + outcome + ")");
 }
 
 void DryRunRunner::execute(const Script& script) {

@@ -1,25 +1,10 @@
+#include "lock_guard.hpp"
+
 #include <rev/error.hpp>
+#include <rev/integrity.hpp>
 #include <rev/migrate.hpp>
 
 namespace rev {
-
-namespace {
-
-// Holds the database's lock for one move, released however the move ends.
-class LockGuard {
-public:
-    LockGuard(Database& database, std::chrono::milliseconds timeout) : m_database(database) {
-        m_database.lock(timeout);
-    }
-    ~LockGuard() { m_database.unlock(); }
-    LockGuard(const LockGuard&) = delete;
-    LockGuard& operator=(const LockGuard&) = delete;
-
-private:
-    Database& m_database;
-};
-
-} // namespace
 
 Plan plan_move(MoveKind kind, const RevisionGraph& graph, const AppliedSet& applied,
                const Target& target) {
@@ -40,7 +25,10 @@ AppliedSet to_applied_set(const RevisionGraph& graph, const std::vector<AppliedR
     std::string unknown;
     for (const AppliedRevision& row : rows) {
         if (auto vertex = graph.revisions().find(row.revision)) {
-            applied.in_order.push_back(*vertex);
+            // An unfinished step is neither applied nor reverted; guard_move refuses to move on.
+            if (row.state == AppliedRevision::State::applied) {
+                applied.in_order.push_back(*vertex);
+            }
         } else {
             unknown += (unknown.empty() ? "" : ", ") + row.revision;
         }
@@ -61,13 +49,14 @@ AppliedSet applied_at(const RevisionGraph& graph, const Target& target) {
 
 MoveResult move_database(Database& database, const RevisionGraph& graph, const Target& target,
                          const MoveOptions& options) {
-    const LockGuard lock(database, options.lock_timeout);
+    const detail::LockGuard lock(database, options.lock_timeout);
     database.ensure_version_tables();
     const std::string name = database.url().display;
-    // A purge forgets the record, so ids the folder no longer has do not matter: this is the
-    // way out when they block every other command.
-    const AppliedSet before =
-        options.purge ? AppliedSet{} : to_applied_set(graph, database.applied(), name);
+    // A purge forgets the record, so what it holds does not matter: this is the way out when
+    // ids the folder no longer has block every other command.
+    const AppliedSet before = options.purge
+                                  ? AppliedSet{}
+                                  : guard_move(graph, database.applied(), name, options.on_warning);
     const Plan plan = plan_move(options.kind, graph, before, target);
     ApplyOptions apply = options.apply;
     apply.stamp = options.kind == MoveKind::stamp;

@@ -61,43 +61,88 @@ std::vector<std::string> Dialect::create_tables() const {
                          "manifest_sha256 TEXT NOT NULL, applied_at " +
                          timestamp +
                          " NOT NULL, applied_by TEXT NOT NULL, duration_ms BIGINT NOT NULL, "
-                         "rev_version TEXT NOT NULL)");
+                         "rev_version TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'applied', "
+                         "error TEXT)");
     statements.push_back("CREATE TABLE IF NOT EXISTS " + qualified("_log") + " (id " + log_id +
                          ", event TEXT NOT NULL, revision TEXT, up_sha256 TEXT, "
                          "down_sha256 TEXT, manifest_sha256 TEXT, event_at " +
                          timestamp +
                          " NOT NULL, actor TEXT NOT NULL, duration_ms BIGINT NOT NULL, "
-                         "rev_version TEXT NOT NULL)");
+                         "rev_version TEXT NOT NULL, detail TEXT)");
     return statements;
+}
+
+std::vector<std::string> Dialect::upgrade_layout_from_1() const {
+    return {"ALTER TABLE " + qualified("") + " ADD COLUMN state TEXT NOT NULL DEFAULT 'applied'",
+            "ALTER TABLE " + qualified("") + " ADD COLUMN error TEXT",
+            "ALTER TABLE " + qualified("_log") + " ADD COLUMN detail TEXT",
+            "UPDATE " + qualified("_meta") + " SET value = '" + std::to_string(k_layout_version) +
+                "' WHERE key = 'layout_version'"};
 }
 
 std::string Dialect::log_insert(const StepRecord& record) const {
     return "INSERT INTO " + qualified("_log") +
            " (event, revision, up_sha256, down_sha256, manifest_sha256, event_at, actor, "
-           "duration_ms, rev_version) VALUES (" +
+           "duration_ms, rev_version, detail) VALUES (" +
            quote(event_name(record.event)) + ", " + nullable(record.revision) + ", " +
            nullable(record.checksums.up) + ", " + nullable(record.checksums.down) + ", " +
            nullable(record.checksums.manifest) + ", " + quote(record.at) + ", " + quote(record.by) +
-           ", " + std::to_string(record.duration_ms) + ", " + quote(k_version) + ")";
+           ", " + std::to_string(record.duration_ms) + ", " + quote(k_version) + ", " +
+           nullable(mask_password(record.detail)) + ")";
+}
+
+std::string Dialect::insert_applied(const StepRecord& record, std::string_view state) const {
+    return "INSERT INTO " + qualified("") +
+           " (revision, seq, up_sha256, down_sha256, manifest_sha256, applied_at, applied_by, "
+           "duration_ms, rev_version, state) SELECT " +
+           quote(record.revision) + ", COALESCE(MAX(seq), 0) + 1, " + quote(record.checksums.up) +
+           ", " + quote(record.checksums.down) + ", " + quote(record.checksums.manifest) + ", " +
+           timestamp(record.at) + ", " + quote(record.by) + ", " +
+           std::to_string(record.duration_ms) + ", " + quote(k_version) + ", " + quote(state) +
+           " FROM " + qualified("");
+}
+
+std::string Dialect::update_applied(const StepRecord& record, const std::string& set) const {
+    return "UPDATE " + qualified("") + " SET " + set +
+           " WHERE revision = " + quote(record.revision);
+}
+
+std::string Dialect::change_applied(const StepRecord& record) const {
+    using Event = StepRecord::Event;
+    const std::string sums = "up_sha256 = " + quote(record.checksums.up) +
+                             ", down_sha256 = " + quote(record.checksums.down) +
+                             ", manifest_sha256 = " + quote(record.checksums.manifest);
+    switch (record.event) {
+    case Event::upgrade:
+    case Event::stamp_up:
+        return insert_applied(record, "applied");
+    case Event::upgrade_started:
+        return insert_applied(record, "upgrading");
+    case Event::upgrade_finished:
+        return update_applied(
+            record, "state = 'applied', error = NULL, applied_at = " + timestamp(record.at) +
+                        ", duration_ms = " + std::to_string(record.duration_ms) + ", " + sums);
+    case Event::downgrade_started:
+        return update_applied(record, "state = 'downgrading', error = NULL");
+    case Event::upgrade_failed:
+    case Event::downgrade_failed:
+        return update_applied(record, "error = " + quote(mask_password(record.detail)));
+    case Event::resolved_applied:
+        return update_applied(record, "state = 'applied', error = NULL");
+    case Event::rehash:
+        return update_applied(record, sums);
+    case Event::downgrade:
+    case Event::stamp_down:
+    case Event::resolved_reverted:
+        return "DELETE FROM " + qualified("") + " WHERE revision = " + quote(record.revision);
+    case Event::purge:
+        break;
+    }
+    return "DELETE FROM " + qualified("");
 }
 
 std::vector<std::string> Dialect::record(const StepRecord& record) const {
-    std::string change;
-    if (record.event == StepRecord::Event::purge) {
-        change = "DELETE FROM " + qualified("");
-    } else if (record.adds()) {
-        change = "INSERT INTO " + qualified("") +
-                 " (revision, seq, up_sha256, down_sha256, manifest_sha256, applied_at, "
-                 "applied_by, duration_ms, rev_version) SELECT " +
-                 quote(record.revision) + ", COALESCE(MAX(seq), 0) + 1, " +
-                 quote(record.checksums.up) + ", " + quote(record.checksums.down) + ", " +
-                 quote(record.checksums.manifest) + ", " + timestamp(record.at) + ", " +
-                 quote(record.by) + ", " + std::to_string(record.duration_ms) + ", " +
-                 quote(k_version) + " FROM " + qualified("");
-    } else {
-        change = "DELETE FROM " + qualified("") + " WHERE revision = " + quote(record.revision);
-    }
-    return {change, log_insert(record)};
+    return {change_applied(record), log_insert(record)};
 }
 
 std::string Dialect::count_version_tables() const {
@@ -120,8 +165,8 @@ std::string Dialect::select_applied() const {
             ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
             : "applied_at";
     return "SELECT revision, " + as_text("seq") + ", up_sha256, down_sha256, manifest_sha256, " +
-           applied_at + ", applied_by, " + as_text("duration_ms") + ", rev_version FROM " +
-           qualified("") + " ORDER BY seq";
+           applied_at + ", applied_by, " + as_text("duration_ms") +
+           ", rev_version, state, COALESCE(error, '') FROM " + qualified("") + " ORDER BY seq";
 }
 
 std::string Dialect::select_log(std::size_t limit) const {
@@ -130,8 +175,8 @@ std::string Dialect::select_log(std::size_t limit) const {
             ? "to_char(event_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
             : "event_at";
     return "SELECT " + as_text("id") + ", event, COALESCE(revision, ''), " + event_at +
-           ", actor, " + as_text("duration_ms") + ", rev_version FROM " + qualified("_log") +
-           " ORDER BY id DESC LIMIT " + std::to_string(limit);
+           ", actor, " + as_text("duration_ms") + ", rev_version, COALESCE(detail, '') FROM " +
+           qualified("_log") + " ORDER BY id DESC LIMIT " + std::to_string(limit);
 }
 
 std::string Dialect::select_tables() const {

@@ -13,13 +13,15 @@ namespace rev::db {
 // and --sql prints them, so an offline script records exactly what a real run would.
 class Dialect {
 public:
-    static constexpr int k_layout_version = 1;
+    static constexpr int k_layout_version = 2;
 
     Dialect(DatabaseUrl::Kind kind, VersionTables tables);
 
     DatabaseUrl::Kind kind() const { return m_kind; }
 
     std::vector<std::string> create_tables() const;
+    // Layout 2 added the state of unfinished steps and the log's detail.
+    std::vector<std::string> upgrade_layout_from_1() const;
     // The version table row and the log event of one step.
     std::vector<std::string> record(const StepRecord& record) const;
 
@@ -43,6 +45,9 @@ private:
     std::string as_text(const std::string& column) const;
     std::string timestamp(const std::string& utc) const;
     std::string log_insert(const StepRecord& record) const;
+    std::string change_applied(const StepRecord& record) const;
+    std::string insert_applied(const StepRecord& record, std::string_view state) const;
+    std::string update_applied(const StepRecord& record, const std::string& set) const;
 
     DatabaseUrl::Kind m_kind;
     VersionTables m_tables;

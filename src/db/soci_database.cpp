@@ -71,13 +71,20 @@ bool SociDatabase::has_version_tables() {
 
 void SociDatabase::ensure_version_tables() {
     if (!has_version_tables()) {
-        soci::transaction transaction(*m_session);
-        for (const std::string& statement : m_dialect.create_tables()) {
-            run(statement);
-        }
-        transaction.commit();
+        run_in_transaction(m_dialect.create_tables());
+    } else if (layout_version() == "1") {
+        // Only moves get here, holding the lock, so no other rev sees a half-changed layout.
+        run_in_transaction(m_dialect.upgrade_layout_from_1());
     }
     check_layout();
+}
+
+void SociDatabase::run_in_transaction(const std::vector<std::string>& statements) {
+    soci::transaction transaction(*m_session);
+    for (const std::string& statement : statements) {
+        run(statement);
+    }
+    transaction.commit();
 }
 
 bool SociDatabase::readable_version_tables() {
@@ -88,15 +95,39 @@ bool SociDatabase::readable_version_tables() {
     return true;
 }
 
-void SociDatabase::check_layout() {
+std::string SociDatabase::layout_version() {
     const auto rows = query(m_dialect.select_layout_version());
+    return rows.empty() ? "(none)" : rows.front().front();
+}
+
+void SociDatabase::check_layout() {
+    const std::string found = layout_version();
     const std::string expected = std::to_string(Dialect::k_layout_version);
-    if (rows.empty() || rows.front().front() != expected) {
-        throw DatabaseError(url().display + ": rev's tables have layout version " +
-                            (rows.empty() ? "(none)" : rows.front().front()) + ", this rev uses " +
-                            expected + "; use a matching rev");
+    if (found == "1") {
+        throw DatabaseError(url().display +
+                            ": rev's tables have layout version 1, from an older rev; any "
+                            "upgrade, downgrade or stamp updates them to " +
+                            expected);
+    }
+    if (found != expected) {
+        throw DatabaseError(url().display + ": rev's tables have layout version " + found +
+                            ", this rev uses " + expected + "; use a matching rev");
     }
 }
+
+namespace {
+
+AppliedRevision::State state_named(const std::string& name) {
+    if (name == "upgrading") {
+        return AppliedRevision::State::upgrading;
+    }
+    if (name == "downgrading") {
+        return AppliedRevision::State::downgrading;
+    }
+    return AppliedRevision::State::applied;
+}
+
+} // namespace
 
 std::vector<AppliedRevision> SociDatabase::applied() {
     std::vector<AppliedRevision> result;
@@ -112,6 +143,8 @@ std::vector<AppliedRevision> SociDatabase::applied() {
         applied.applied_by = row[6];
         applied.duration_ms = std::stoll(row[7]);
         applied.rev_version = row[8];
+        applied.state = state_named(row[9]);
+        applied.error = row[10];
         result.push_back(std::move(applied));
     }
     return result;
@@ -123,8 +156,8 @@ std::vector<LogEntry> SociDatabase::log(std::size_t limit) {
         return result;
     }
     for (auto& row : query(m_dialect.select_log(limit))) {
-        result.push_back(
-            {std::stoll(row[0]), row[1], row[2], row[3], row[4], std::stoll(row[5]), row[6]});
+        result.push_back({std::stoll(row[0]), row[1], row[2], row[3], row[4], std::stoll(row[5]),
+                          row[6], row[7]});
     }
     return result;
 }

@@ -56,6 +56,8 @@ protected:
 private:
     // Throws when the tables were made by a rev with another layout.
     void check_layout();
+    std::string layout_version();
+    void run_in_transaction(const std::vector<std::string>& statements);
     // Whether the tables exist (checking their layout when they do); readers need no more.
     bool readable_version_tables();
 

@@ -1,0 +1,103 @@
+#include "text_file.hpp"
+
+#include <rev/applier.hpp>
+#include <rev/checksum.hpp>
+#include <rev/error.hpp>
+#include <rev/integrity.hpp>
+#include <rev/migrate.hpp>
+
+namespace rev {
+
+namespace {
+
+std::string checksum_of_file(const std::filesystem::path& path) {
+    const std::optional<std::string> text = detail::read_text_file(path);
+    return text ? sha256_hex(normalize_for_checksum(*text)) : std::string("(unreadable)");
+}
+
+std::string joined_lines(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const std::string& line : lines) {
+        text += (text.empty() ? "" : "\n") + line;
+    }
+    return text;
+}
+
+} // namespace
+
+std::string ChangedFile::describe() const {
+    const std::string rehash = "'rev rehash " + revision + "'";
+    if (!blocks_moves()) {
+        return display_path(path) + ": changed since revision " + revision +
+               " was applied; a downgrade runs the new file (" + rehash + " accepts it)";
+    }
+    return display_path(path) + ": changed since revision " + revision +
+           " was applied; restore it and put the change in a new revision, or accept the file "
+           "as it is now with " +
+           rehash;
+}
+
+std::vector<ChangedFile> changed_files(const RevisionGraph& graph,
+                                       const std::vector<AppliedRevision>& rows) {
+    std::vector<ChangedFile> changes;
+    for (const AppliedRevision& row : rows) {
+        const auto vertex = graph.revisions().find(row.revision);
+        if (!vertex) {
+            continue;
+        }
+        const Revision& revision = graph.revision(*vertex);
+        const std::pair<ChangedFile::Kind, const std::string*> recorded[] = {
+            {ChangedFile::Kind::manifest, &row.checksums.manifest},
+            {ChangedFile::Kind::up, &row.checksums.up},
+            {ChangedFile::Kind::down, &row.checksums.down},
+        };
+        for (const auto& [kind, checksum] : recorded) {
+            const std::filesystem::path path = kind == ChangedFile::Kind::up ? revision.up_path()
+                                               : kind == ChangedFile::Kind::down
+                                                   ? revision.down_path()
+                                                   : revision.manifest_path();
+            if (checksum_of_file(path) != *checksum) {
+                changes.push_back({row.revision, kind, path});
+            }
+        }
+    }
+    return changes;
+}
+
+std::string describe_unfinished(const AppliedRevision& row, const std::string& database) {
+    const bool up = row.state == AppliedRevision::State::upgrading;
+    const std::string how = row.error.empty()
+                                ? std::string(" was interrupted during its ") +
+                                      (up ? "upgrade" : "downgrade") + ", outside a transaction"
+                                : std::string(" failed half-way through its ") +
+                                      (up ? "upgrade" : "downgrade") +
+                                      ", outside a transaction: " + row.error;
+    return database + ": revision " + row.revision + how + "; complete or undo its changes by " +
+           "hand, then record which with 'rev resolve " + row.revision +
+           " --applied' or 'rev resolve " + row.revision + " --reverted'";
+}
+
+AppliedSet guard_move(const RevisionGraph& graph, const std::vector<AppliedRevision>& rows,
+                      const std::string& database,
+                      const std::function<void(const std::string&)>& warn) {
+    AppliedSet applied = to_applied_set(graph, rows, database);
+    std::vector<std::string> problems;
+    for (const AppliedRevision& row : rows) {
+        if (row.state != AppliedRevision::State::applied) {
+            problems.push_back(describe_unfinished(row, database));
+        }
+    }
+    for (const ChangedFile& change : changed_files(graph, rows)) {
+        if (change.blocks_moves()) {
+            problems.push_back(change.describe());
+        } else if (warn) {
+            warn(change.describe());
+        }
+    }
+    if (!problems.empty()) {
+        throw RefusedError(joined_lines(problems));
+    }
+    return applied;
+}
+
+} // namespace rev

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <rev/applier.hpp>
+
+namespace rev {
+
+namespace detail {
+
+// Like soci::transaction, one level up: begin now, roll back unless committed.
+class TransactionGuard {
+public:
+    explicit TransactionGuard(StepRunner& runner) : m_runner(runner) { m_runner.begin(); }
+    ~TransactionGuard() {
+        if (!m_done) {
+            m_runner.rollback();
+        }
+    }
+    TransactionGuard(const TransactionGuard&) = delete;
+    TransactionGuard& operator=(const TransactionGuard&) = delete;
+
+    void commit() {
+        m_runner.commit();
+        m_done = true;
+    }
+
+private:
+    StepRunner& m_runner;
+    bool m_done = false;
+};
+
+} // namespace detail
+
+} // namespace rev
