@@ -135,7 +135,8 @@ private:
     StepOutcome run_in_own_transaction(const Step& step);
     StepOutcome run_outside_transaction(const Step& step);
     StepOutcome run_step(const Step& step);
-    StepOutcome run_step(const Step& step, const RevisionFiles& files, StepRecord::Event event);
+    // Runs the step's script; returns how long it took, in milliseconds.
+    long long run_script(const Step& step, const RevisionFiles& files);
     void record_alone(const StepRecord& record);
     void purge();
     void report(const StepOutcome& outcome) const;

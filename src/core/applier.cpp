@@ -77,6 +77,8 @@ RevisionFiles read_revision_files(const Revision& revision) {
         if (!text) {
             throw RefusedError(display_path(path) + ": cannot read the file");
         }
+        // Refused before it runs: a database would reject it half-way or store mangled text.
+        detail::require_utf8(*text, path);
         return std::move(*text);
     };
     return {read(revision.up_path()), read(revision.down_path()), read(revision.manifest_path())};
@@ -203,13 +205,15 @@ StepOutcome Applier::run_outside_transaction(const Step& step) {
     record_alone(
         make_record(up ? StepRecord::Event::upgrade_started : StepRecord::Event::downgrade_started,
                     revision.id, checksums_of(files)));
+    StepRecord record =
+        make_record(up ? StepRecord::Event::upgrade_finished : StepRecord::Event::downgrade,
+                    revision.id, checksums_of(files));
     try {
-        return run_step(step, files,
-                        up ? StepRecord::Event::upgrade_finished : StepRecord::Event::downgrade);
+        record.duration_ms = run_script(step, files);
     } catch (const Error& error) {
         StepRecord failed = make_record(up ? StepRecord::Event::upgrade_failed
                                            : StepRecord::Event::downgrade_failed,
-                                        revision.id, checksums_of(files));
+                                        revision.id, record.checksums);
         failed.detail = where_failed(step, error) + error.message();
         try {
             record_alone(failed);
@@ -219,6 +223,8 @@ StepOutcome Applier::run_outside_transaction(const Step& step) {
         }
         throw;
     }
+    record_alone(record);
+    return {step, record.duration_ms};
 }
 
 void Applier::record_alone(const StepRecord& record) {
@@ -228,26 +234,25 @@ void Applier::record_alone(const StepRecord& record) {
 }
 
 StepOutcome Applier::run_step(const Step& step) {
+    const Revision& revision = m_graph.revision(step.revision);
     // Each file is read once: what runs is exactly what the checksum describes.
-    return run_step(step, read_revision_files(m_graph.revision(step.revision)),
-                    event_for(step.direction, m_options.stamp));
+    const RevisionFiles files = read_revision_files(revision);
+    const long long duration_ms = m_options.stamp ? 0 : run_script(step, files);
+    StepRecord record =
+        make_record(event_for(step.direction, m_options.stamp), revision.id, checksums_of(files));
+    record.duration_ms = duration_ms;
+    m_runner.record(record);
+    return {step, duration_ms};
 }
 
-StepOutcome Applier::run_step(const Step& step, const RevisionFiles& files,
-                              StepRecord::Event event) {
+long long Applier::run_script(const Step& step, const RevisionFiles& files) {
     const Revision& revision = m_graph.revision(step.revision);
+    const bool up = step.direction == Direction::up;
     const auto started = std::chrono::steady_clock::now();
-    if (!m_options.stamp) {
-        const bool up = step.direction == Direction::up;
-        m_runner.execute(
-            {up ? files.up : files.down, up ? revision.up_path() : revision.down_path()});
-    }
-    StepRecord record = make_record(event, revision.id, checksums_of(files));
-    record.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now() - started)
-                             .count();
-    m_runner.record(record);
-    return {step, record.duration_ms};
+    m_runner.execute({up ? files.up : files.down, up ? revision.up_path() : revision.down_path()});
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 started)
+        .count();
 }
 
 void Applier::purge() {

@@ -48,11 +48,25 @@ TEST_CASE("Applier: transaction boundaries per mode", "[applier]") {
     rev::test::write_revision(dir, "b", {"a"}, "transactional = false\n");
     const rev::RevisionGraph graph = rev::load_revision_graph(dir.path() / "versions");
     RecordingRunner runner;
-    SECTION("per revision; a non-transactional step runs bare") {
+    SECTION("per revision; a non-transactional step runs bare between its marks") {
         CHECK(rev::Applier(graph, runner, {}).apply(up_plan(graph)) == 2);
-        CHECK(runner.calls == std::vector<std::string>{"begin", "execute a/up.sql",
-                                                       "record upgrade a", "commit",
-                                                       "execute b/up.sql", "record upgrade b"});
+        CHECK(runner.calls ==
+              std::vector<std::string>{"begin", "execute a/up.sql", "record upgrade a", "commit",
+                                       "begin", "record upgrade-started b", "commit",
+                                       "execute b/up.sql", "begin", "record upgrade b", "commit"});
+    }
+    SECTION("a non-transactional step that fails is recorded as failed, with where and why") {
+        runner.fail_on = "b/up.sql";
+        CHECK_THROWS_WITH(rev::Applier(graph, runner, {}).apply(up_plan(graph)),
+                          (dir.path() / "versions/b/up.sql").string() +
+                              ":3: upgrade b failed: boom (this step ran outside a transaction "
+                              "and may be partly applied, so it is recorded as failed; see 'rev "
+                              "resolve --help'; 1 earlier step stays applied)");
+        CHECK(runner.calls ==
+              std::vector<std::string>{"begin", "execute a/up.sql", "record upgrade a", "commit",
+                                       "begin", "record upgrade-started b", "commit",
+                                       "execute b/up.sql", "begin", "record upgrade-failed b",
+                                       "commit"});
     }
     SECTION("stamp records inside transactions without executing") {
         rev::ApplyOptions options;
