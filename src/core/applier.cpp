@@ -77,8 +77,9 @@ RevisionFiles read_revision_files(const Revision& revision) {
         if (!text) {
             throw RefusedError(display_path(path) + ": cannot read the file");
         }
-        // Refused before it runs: a database would reject it half-way or store mangled text.
-        detail::require_utf8(*text, path);
+        // Refused before it runs: a database would fail half-way, store mangled text, or stop
+        // reading at a NUL byte without a word.
+        detail::require_text(*text, path);
         return std::move(*text);
     };
     return {read(revision.up_path()), read(revision.down_path()), read(revision.manifest_path())};
