@@ -80,6 +80,10 @@ RevisionFiles read_revision_files(const Revision& revision) {
         // Refused before it runs: a database would fail half-way, store mangled text, or stop
         // reading at a NUL byte without a word.
         detail::require_text(*text, path);
+        // PostgreSQL takes a byte-order mark for part of the first word; checksums skip it too.
+        if (text->starts_with("\xEF\xBB\xBF")) {
+            text->erase(0, 3);
+        }
         return std::move(*text);
     };
     return {read(revision.up_path()), read(revision.down_path()), read(revision.manifest_path())};
