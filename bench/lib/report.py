@@ -1,0 +1,165 @@
+"""The Markdown report: headline ratios, then every measurement."""
+
+from dataclasses import dataclass
+
+WORKLOAD_TITLES = {
+    "heads": "heads",
+    "history": "history",
+    "current": "current",
+    "status": "status",
+    "upgrade": "upgrade empty→head",
+    "downgrade": "downgrade head→base",
+    "up1": "upgrade +1 (N−1 applied)",
+    "sql": "upgrade --sql (base:head)",
+}
+
+COMMANDS = """\
+| workload | rev | Alembic | Sqitch | raw client (a) / (b) |
+|---|---|---|---|---|
+| heads | `rev heads` | `alembic heads` | — (a plan has no heads) | — |
+| history | `rev history` | `alembic history` | `sqitch plan` | — |
+| current | `rev current` | `alembic current` | — (see status) | — |
+| status | `rev status` | — (no such command in 1.8) | `sqitch status` | — |
+| upgrade | `rev upgrade head` and `--transaction all` | `alembic upgrade head` | `sqitch deploy` | `up-each.sql` / `up-all.sql` |
+| downgrade | `rev downgrade base` and `--transaction all` | `alembic downgrade base` | `sqitch revert -y` | `down-each.sql` / `down-all.sql` |
+| up1 | `rev upgrade +1` | `alembic upgrade +1` | `sqitch deploy` | `up-last.sql` (a) |
+| sql | `rev upgrade base:head --sql` | `alembic upgrade base:head --sql` | — (Sqitch has no SQL generation) | — |
+"""
+
+
+@dataclass
+class Row:
+    engine: str
+    n: int
+    shape: str
+    workload: str
+    entries: list  # (tool, label, measure.Summary)
+
+    def find(self, predicate):
+        for tool, label, summary in self.entries:
+            if predicate(tool):
+                return tool, label, summary
+        return None
+
+    def rev(self, transaction="revision"):
+        found = self.find(lambda t: t.kind == "rev" and t.transaction == transaction)
+        return found[2] if found else None
+
+
+def seconds(value):
+    if value < 1.0:
+        return f"{value * 1000:.1f} ms" if value < 0.1 else f"{value * 1000:.0f} ms"
+    return f"{value:.2f} s"
+
+
+def ratio(a, b):
+    if a is None or b is None or b.median <= 0:
+        return ""
+    return f"{a.median / b.median:.2f}×" if a.median / b.median < 10 else (
+        f"{a.median / b.median:.0f}×")
+
+
+def _peer_ratio(row, tool, summary):
+    if tool.kind == "peer":
+        return ratio(summary, row.rev())
+    return ""
+
+
+def _baseline_ratio(row, tool, summary):
+    if tool.kind != "baseline":
+        return ""
+    rev = row.rev("all" if tool.mode == "b" else "revision")
+    return ratio(rev, summary)
+
+
+def progress_line(row):
+    parts = []
+    for tool, label, summary in row.entries:
+        extra = _peer_ratio(row, tool, summary) or _baseline_ratio(row, tool, summary)
+        extra = f" ({'÷rev ' if tool.kind == 'peer' else 'rev÷ '}{extra})" if extra else ""
+        parts.append(f"{label} {seconds(summary.median)}{extra}")
+    return f"{row.engine:10} N={row.n:<6} {row.shape:8} {row.workload:9} " + " | ".join(parts)
+
+
+def _headline(results):
+    lines = [
+        "| engine | workload | N | rev | rev peak MiB | alembic ÷ rev | alembic (recipe) ÷ rev"
+        " | sqitch ÷ rev | rev ÷ client (a) | rev all ÷ client (b) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results:
+        if row.shape != "linear":
+            continue
+        rev = row.rev()
+        if rev is None:
+            continue
+
+        def peer(name):
+            found = row.find(lambda t: t.name == name)
+            return ratio(found[2], rev) if found else "—"
+
+        def base(mode):
+            found = row.find(lambda t: t.kind == "baseline" and t.mode == mode)
+            if not found:
+                return "—"
+            return ratio(row.rev("all" if mode == "b" else "revision"), found[2]) or "—"
+
+        lines.append(
+            f"| {row.engine} | {WORKLOAD_TITLES[row.workload]} | {row.n:,} | "
+            f"{seconds(rev.median)} | {rev.peak_mib:.1f} | {peer('alembic')} | "
+            f"{peer('alembic (pysqlite recipe)')} | {peer('sqitch')} | {base('a')} | {base('b')} |"
+        )
+    return "\n".join(lines)
+
+
+def _details(results):
+    lines = [
+        "| engine | N | shape | workload | tool | median | min–max | peak MiB | peer ÷ rev"
+        " | rev ÷ baseline |",
+        "|---|---:|---|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in results:
+        for tool, label, s in row.entries:
+            lines.append(
+                f"| {row.engine} | {row.n:,} | {row.shape} | {row.workload} | {label} | "
+                f"{seconds(s.median)} | {seconds(s.low)}–{seconds(s.high)} | {s.peak_mib:.1f} | "
+                f"{_peer_ratio(row, tool, s)} | {_baseline_ratio(row, tool, s)} |"
+            )
+    return "\n".join(lines)
+
+
+def render(mode, config, results, skips, failures, versions, machine, engines, workdir, elapsed):
+    out = [f"# rev benchmark ({mode})", ""]
+    out.append(
+        f"{machine['cpus']} CPUs ({machine['cpu']}), {machine['memory']} RAM, {machine['os']}; "
+        f"load average at the end {machine['load']}. Databases and generated projects in "
+        f"`{workdir}`. Ran in {elapsed:.0f} s."
+    )
+    out.append("")
+    out.append("Versions: " + "; ".join(f"{v}" for v in versions.values()) + ".")
+    out.append("Engines: " + "; ".join(engines.values()) + ".")
+    out.append("")
+    out.append(
+        f"Method: {config['warmup']} warm-up run(s), then {config['runs']} timed runs "
+        f"({config['runs_large']} at N={max(config['sizes']):,}"
+        + (f"; {config['peer_runs']} for each peer" if config.get("peer_runs") else "")
+        + ") per tool, interleaved "
+        "(rev, peer, baseline, rev, peer, … with the starting tool rotating each round); a fresh "
+        "database (or a fresh copy of one at head) for every run. Median wall time, min–max, "
+        "and peak RSS (max over runs). `peer ÷ rev` > 1: rev is faster. `rev ÷ baseline` is "
+        "rev's time over the raw client running the same scripts: (a) one transaction per "
+        "revision with one bookkeeping insert, compared with `rev`; (b) one transaction for "
+        "everything, compared with `rev --transaction all`."
+    )
+    out += ["", "## Headline (linear history)", "", _headline(results), ""]
+    out += ["## Commands", "", COMMANDS]
+    if skips:
+        out += ["## Skipped", ""]
+        out += [f"- skipped: {tool} for {context}: {reason}" for context, tool, reason in skips]
+        out.append("")
+    if failures:
+        out += ["## Failures", ""]
+        out += [f"- {f.splitlines()[0]}" for f in failures]
+        out.append("")
+    out += ["## All measurements", "", _details(results), ""]
+    return "\n".join(out)
