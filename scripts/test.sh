@@ -37,10 +37,14 @@ for attempt in 0 1 2 3 4 5 6 7 8 9; do
 done
 as_postgres "$pg_bin/createdb" -h "$pg_dir" -p "$pg_port" -U postgres rev_test
 pg_connstr="host=127.0.0.1 port=$pg_port dbname=rev_test user=postgres"
+# The torture tests get their own database, so they run beside the backend suite.
+as_postgres "$pg_bin/createdb" -h "$pg_dir" -p "$pg_port" -U postgres rev_torture
+pg_torture_connstr="host=127.0.0.1 port=$pg_port dbname=rev_torture user=postgres"
 
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DREV_ENABLE_SANITIZERS=ON -DREV_WARNINGS_AS_ERRORS=ON \
-  -DREV_POSTGRESQL_TEST_CONNSTR="$pg_connstr" >/dev/null
+  -DREV_POSTGRESQL_TEST_CONNSTR="$pg_connstr" \
+  -DREV_POSTGRESQL_TORTURE_CONNSTR="$pg_torture_connstr" >/dev/null
 cmake --build "$build_dir"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
