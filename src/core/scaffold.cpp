@@ -127,9 +127,23 @@ std::string script_template(const NewRevision& revision, const char* direction, 
            revision.message + "\n-- " + what + "\n";
 }
 
+// The message goes into comments at the top of the scripts: a line break would turn the rest of
+// it into SQL.
+void check_message(const std::string& message) {
+    if (message.find_first_not_of(" \t") == std::string::npos) {
+        throw RefusedError("the message must say what the revision does; it is empty");
+    }
+    if (std::any_of(message.begin(), message.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t'; })) {
+        throw RefusedError("the message must be one line of text, without line breaks or "
+                           "control characters");
+    }
+}
+
 } // namespace
 
 NewRevision plan_new_revision(const RevisionGraph& graph, const NewRevisionRequest& request) {
+    check_message(request.message);
     NewRevision revision;
     revision.message = request.message;
     const Vertices parents = resolve_parents(graph, request);

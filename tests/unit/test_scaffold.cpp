@@ -129,6 +129,22 @@ TEST_CASE("plan_new_revision: refuses an unclear parent", "[scaffold][error]") {
     }
 }
 
+TEST_CASE("plan_new_revision: refuses a message that is empty or not one line",
+          "[scaffold][error]") {
+    NewRevisionRequest wanted = request();
+    for (const char* empty : {"", "  ", "\t"}) {
+        wanted.message = empty;
+        CHECK(refusal(line_graph(), wanted) ==
+              "the message must say what the revision does; it is empty");
+    }
+    // It goes into SQL comments: a line break would make the rest of it SQL.
+    for (const char* multiline : {"add users\nDROP TABLE users;", "a\rb", "a\x1b[31mb"}) {
+        wanted.message = multiline;
+        CHECK(refusal(line_graph(), wanted) == "the message must be one line of text, without "
+                                               "line breaks or control characters");
+    }
+}
+
 TEST_CASE("plan_new_revision: merges", "[scaffold]") {
     SECTION("every head by default") {
         CHECK(rev::plan_new_revision(forked_graph(), merge_request()).parents ==
