@@ -36,6 +36,28 @@ const char* describe_type(const toml::node& node) {
     }
 }
 
+// Text from the manifest as a message quotes it, with control characters escaped: every defect
+// must stay one line, whatever bytes a key, a name or toml++'s own description holds.
+std::string printable(std::string_view text) {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            out += {'\\', 'x', k_hex[byte >> 4], k_hex[byte & 0xf]};
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 int line_of(const toml::node& node) {
     return static_cast<int>(node.source().begin.line);
 }
@@ -59,7 +81,7 @@ public:
             if (std::find(known.begin(), known.end(), key.str()) != known.end()) {
                 continue;
             }
-            report(line_of(node), "unknown key '" + std::string(key.str()) + "'" +
+            report(line_of(node), "unknown key '" + printable(key.str()) + "'" +
                                       did_you_mean(closest_match(key.str(), known)));
         }
     }
@@ -124,7 +146,7 @@ public:
             return false;
         }
         if (!is_valid_name(text)) {
-            report(line, "'" + std::string(key) + "' value '" + text +
+            report(line, "'" + std::string(key) + "' value '" + printable(text) +
                              "' may hold only letters, digits and '_'");
             return false;
         }
@@ -160,7 +182,7 @@ std::optional<Revision> parse_manifest(std::string_view text, const fs::path& ma
         table = toml::parse(text, manifest_path.string());
     } catch (const toml::parse_error& error) {
         diagnostics.add(manifest_path, static_cast<int>(error.source().begin.line),
-                        "invalid TOML: " + std::string(error.description()));
+                        "invalid TOML: " + printable(error.description()));
         return std::nullopt;
     }
 

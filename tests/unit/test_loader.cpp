@@ -413,3 +413,26 @@ TEST_CASE("parse_manifest: reads a manifest from text", "[loader]") {
                     "base revision)"});
     }
 }
+
+// Found by fuzz/fuzz_manifest: toml++ quotes the characters it saw, and keys and names may hold
+// any escaped character, so a newline from the file used to split one defect over two lines.
+TEST_CASE("parse_manifest: control characters in quoted text are escaped, one line per defect",
+          "[loader][error]") {
+    rev::Diagnostics diagnostics;
+    SECTION("an unknown key and a name") {
+        CHECK_FALSE(rev::parse_manifest(
+            "\"a\\nb\" = 1\nid = \"a\"\nmessage = \"m\"\nparents = [\"x\\ty\"]\n",
+            "x/manifest.toml", diagnostics));
+        CHECK(rev::test::lines_of(diagnostics) ==
+              Lines{"x/manifest.toml:1: unknown key 'a\\nb'",
+                    "x/manifest.toml:4: 'parents' value 'x\\ty' may hold only letters, digits "
+                    "and '_'"});
+    }
+    SECTION("toml++'s description of a syntax error") {
+        CHECK_FALSE(
+            rev::parse_manifest("id = \"a\"\ntransactional = t\n", "x/manifest.toml", diagnostics));
+        CHECK(rev::test::lines_of(diagnostics) ==
+              Lines{"x/manifest.toml:2: invalid TOML: Error while parsing boolean: expected "
+                    "'true', saw 't\\n'"});
+    }
+}
