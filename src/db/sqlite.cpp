@@ -85,8 +85,10 @@ public:
         while (tail < end) {
             const char* start = tail;
             sqlite_api::sqlite3_stmt* raw = nullptr;
+            // The length counts the string's terminating NUL: without it SQLite copies the
+            // rest of the script on every statement, quadratic in the script's size.
             const int prepared = sqlite_api::sqlite3_prepare_v2(
-                handle, start, static_cast<int>(end - start), &raw, &tail);
+                handle, start, static_cast<int>(end - start + 1), &raw, &tail);
             const std::size_t offset = static_cast<std::size_t>(start - text.c_str());
             if (prepared != SQLITE_OK) {
                 const int error_offset = sqlite_api::sqlite3_error_offset(handle);
