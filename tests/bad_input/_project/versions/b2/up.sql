@@ -1,0 +1,1 @@
+CREATE TABLE t_b2 (x INTEGER);

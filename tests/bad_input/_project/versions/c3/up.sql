@@ -1,0 +1,1 @@
+CREATE TABLE t_c3 (x INTEGER);

@@ -1,0 +1,1 @@
+CREATE TABLE t_d4 (x INTEGER);

@@ -1,0 +1,1 @@
+CREATE TABLE t_e5 (x INTEGER);

@@ -1,0 +1,1 @@
+CREATE TABLE t_a1 (x INTEGER);

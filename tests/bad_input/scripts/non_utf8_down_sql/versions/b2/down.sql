@@ -1,0 +1,2 @@
+-- défaire
+DROP TABLE t_b2;

@@ -1,0 +1,2 @@
+-- défaire
+DROP TABLE t_c3;

@@ -1,0 +1,2 @@
+CREATE TABLE t_c3 (x INTEGER);
+-- café
