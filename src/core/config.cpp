@@ -133,12 +133,23 @@ void read_database_section(const ConfigReader& reader, Config& config) {
     for (auto [key, target] : {std::pair{"version_table", &config.version_table},
                                std::pair{"schema", &config.version_schema}}) {
         if (auto name = reader.get<std::string>("database", key, "a string")) {
-            if (!is_safe_identifier(*name)) {
+            // A name that is only too long gets a message about its length.
+            if (!is_safe_identifier(name->substr(0, 63))) {
                 reader.fail(reader.node("database", key),
                             "'" + std::string(key) +
                                 "' must be an SQL identifier "
                                 "(letters, digits and '_', not starting with a digit), not '" +
                                 *name + "'");
+            }
+            // PostgreSQL cuts names at 63 bytes, and rev adds _meta and _log to the table's:
+            // a longer table_meta would silently become the table itself.
+            const bool table = target == &config.version_table;
+            const std::size_t limit = table ? 63 - std::string_view("_meta").size() : 63;
+            if (name->size() > limit) {
+                reader.fail(reader.node("database", key),
+                            "'" + std::string(key) + "' may be at most " + std::to_string(limit) +
+                                " characters" + (table ? " (rev adds _meta and _log to it)" : "") +
+                                ", not " + std::to_string(name->size()));
             }
             *target = *name;
         }
