@@ -142,7 +142,7 @@ TEST_CASE("Crash: rev upgrade head killed at random moments leaves a consistent 
               << counts.groups << " groups completed by the next upgrade; "
               << counts.problems.size() << " inconsistencies\n"
               << "crash test (" << db.name() << "): " << graph.ids.size() << " revisions, seed "
-              << seed << " (REV_TORTURE_SEED=" << seed << " repeats the delays), kill window "
+              << seed << " (REV_TORTURE_SEED=" << seed << " repeats the draws), kill window "
               << ms(window) << " (full upgrade " << ms(full) << ", nothing to do " << ms(idle)
               << "), " << ms(Clock::now() - started) << " for the trials\n";
     for (const std::string& problem : counts.problems) {
