@@ -96,8 +96,9 @@ class Postgres:
     client = "psql"
 
     def __init__(self, root, port):
-        del root  # the server's folder must be reachable by the postgres user: /tmp
-        self.folder = tempfile.mkdtemp(prefix="revbench-pg.", dir="/tmp")
+        # Beside the SQLite databases (tmpfs by default), in a folder the postgres user can
+        # reach: the bench's own folder is private to its owner.
+        self.folder = tempfile.mkdtemp(prefix="revbench-pg.", dir=os.path.dirname(root))
         self.port = port
         self._start()
 

@@ -139,17 +139,20 @@ def render(mode, config, results, skips, failures, versions, machine, engines, w
     out.append("Versions: " + "; ".join(f"{v}" for v in versions.values()) + ".")
     out.append("Engines: " + "; ".join(engines.values()) + ".")
     out.append("")
+    largest = f"{max(config['sizes']):,}"
     out.append(
-        f"Method: {config['warmup']} warm-up run(s), then {config['runs']} timed runs "
-        f"({config['runs_large']} at N={max(config['sizes']):,}"
-        + (f"; {config['peer_runs']} for each peer" if config.get("peer_runs") else "")
-        + ") per tool, interleaved "
-        "(rev, peer, baseline, rev, peer, … with the starting tool rotating each round); a fresh "
-        "database (or a fresh copy of one at head) for every run. Median wall time, min–max, "
-        "and peak RSS (max over runs). `peer ÷ rev` > 1: rev is faster. `rev ÷ baseline` is "
-        "rev's time over the raw client running the same scripts: (a) one transaction per "
-        "revision with one bookkeeping insert, compared with `rev`; (b) one transaction for "
-        "everything, compared with `rev --transaction all`."
+        f"Method: per tool {config['warmup']} warm-up run(s), then {config['runs']} timed runs "
+        f"({config['runs_large']} at N={largest}; {config['peer_runs'] or config['runs']} for "
+        f"each peer; upgrade and downgrade at N={largest}: {config['large_move_runs']} run, no "
+        f"warm-up; a peer predicted over {config['slow_run']:.0f} s per run: "
+        f"{config['slow_runs']} runs, no warm-up; a peer predicted over "
+        f"{config['peer_budget']:.0f} s for the cell is skipped). The tools of a cell take turns "
+        "(rev, peer, baseline, rev, peer, …; the first tool rotates each round), and every run "
+        "starts from a fresh database (or a fresh copy of one at head). Median wall time, "
+        "min–max, and peak RSS (max over the runs). `peer ÷ rev` > 1: rev is faster. "
+        "`rev ÷ baseline` is rev's time over the raw client running the same scripts: (a) one "
+        "transaction per revision with one bookkeeping insert, compared with `rev`; (b) one "
+        "transaction for everything, compared with `rev --transaction all`."
     )
     out += ["", "## Headline (linear history)", "", _headline(results), ""]
     out += ["## Commands", "", COMMANDS]

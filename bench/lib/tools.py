@@ -108,8 +108,6 @@ class Alembic(Tool):
     def unavailable(self, engine):
         if not self.binary:
             return "alembic is not installed (run bench/setup.sh)"
-        if self.variant == "recipe" and engine.name != "sqlite":
-            return "the pysqlite recipe is for SQLite only"
         if engine.name == "postgresql":
             python = _script_interpreter(self.binary)
             if subprocess.run([python, "-c", "import psycopg2"], capture_output=True).returncode:
@@ -121,8 +119,11 @@ class Alembic(Tool):
         return [self.binary, "-c", f"alembic-{self.variant}.ini"], env
 
     def command(self, workload, engine, db):
-        if self.variant == "recipe" and workload not in ("upgrade", "downgrade", "up1"):
-            return None  # reading and --sql do not depend on how transactions are begun
+        if self.variant == "recipe" and (engine.name != "sqlite" or
+                                         workload not in ("upgrade", "downgrade", "up1")):
+            # The recipe is for pysqlite; reading and --sql do not depend on how transactions
+            # are begun.
+            return None
         base, env = self._base(engine, db)
         args = {
             "heads": ["heads"],
