@@ -131,10 +131,11 @@ public:
 
 private:
     void check_transaction_modes(const Plan& plan) const;
-    std::size_t run_all(const Plan& plan, detail::TransactionGuard& transaction);
-    StepOutcome run_in_own_transaction(const Step& step);
-    StepOutcome run_outside_transaction(const Step& step);
-    StepOutcome run_step(const Step& step);
+    std::size_t run_all(const Plan& plan, const std::vector<RevisionFiles>& files,
+                        detail::TransactionGuard& transaction);
+    StepOutcome run_in_own_transaction(const Step& step, const RevisionFiles& files);
+    StepOutcome run_outside_transaction(const Step& step, const RevisionFiles& files);
+    StepOutcome run_step(const Step& step, const RevisionFiles& files);
     // Runs the step's script; returns how long it took, in milliseconds.
     long long run_script(const Step& step, const RevisionFiles& files);
     void record_alone(const StepRecord& record);

@@ -135,22 +135,30 @@ Applier::Applier(const RevisionGraph& graph, StepRunner& runner, ApplyOptions op
 
 std::size_t Applier::apply(const Plan& plan) {
     check_transaction_modes(plan);
+    // Every file is read and checked before the first statement, so that an unreadable or
+    // malformed script stops the move before anything runs. Each is read once: what runs is
+    // exactly what the checksum describes.
+    std::vector<RevisionFiles> files;
+    files.reserve(plan.steps.size());
+    for (const Step& step : plan.steps) {
+        files.push_back(read_revision_files(m_graph.revision(step.revision)));
+    }
     if (m_options.purge_first) {
         detail::TransactionGuard transaction(m_runner);
         purge();
         if (m_options.mode == TransactionMode::all) {
-            return run_all(plan, transaction);
+            return run_all(plan, files, transaction);
         }
         transaction.commit();
     } else if (m_options.mode == TransactionMode::all) {
         detail::TransactionGuard transaction(m_runner);
-        return run_all(plan, transaction);
+        return run_all(plan, files, transaction);
     }
     std::size_t done = 0;
     for (const Step& step : plan.steps) {
         StepOutcome outcome;
         try {
-            outcome = run_in_own_transaction(step);
+            outcome = run_in_own_transaction(step, files[done]);
         } catch (const Error& error) {
             fail(step, error, done);
         }
@@ -160,12 +168,13 @@ std::size_t Applier::apply(const Plan& plan) {
     return done;
 }
 
-std::size_t Applier::run_all(const Plan& plan, detail::TransactionGuard& transaction) {
+std::size_t Applier::run_all(const Plan& plan, const std::vector<RevisionFiles>& files,
+                             detail::TransactionGuard& transaction) {
     // Steps are reported only once the transaction that holds them has committed.
     std::vector<StepOutcome> outcomes;
     for (const Step& step : plan.steps) {
         try {
-            outcomes.push_back(run_step(step));
+            outcomes.push_back(run_step(step, files[outcomes.size()]));
         } catch (const Error& error) {
             fail(step, error, outcomes.size());
         }
@@ -192,19 +201,18 @@ void Applier::check_transaction_modes(const Plan& plan) const {
     }
 }
 
-StepOutcome Applier::run_in_own_transaction(const Step& step) {
+StepOutcome Applier::run_in_own_transaction(const Step& step, const RevisionFiles& files) {
     if (!m_graph.revision(step.revision).transactional && !m_options.stamp) {
-        return run_outside_transaction(step);
+        return run_outside_transaction(step, files);
     }
     detail::TransactionGuard transaction(m_runner);
-    StepOutcome outcome = run_step(step);
+    StepOutcome outcome = run_step(step, files);
     transaction.commit();
     return outcome;
 }
 
-StepOutcome Applier::run_outside_transaction(const Step& step) {
+StepOutcome Applier::run_outside_transaction(const Step& step, const RevisionFiles& files) {
     const Revision& revision = m_graph.revision(step.revision);
-    const RevisionFiles files = read_revision_files(revision);
     const bool up = step.direction == Direction::up;
     // Marked before the script runs, so that a failure or a crash half-way leaves the mark.
     record_alone(
@@ -238,10 +246,8 @@ void Applier::record_alone(const StepRecord& record) {
     transaction.commit();
 }
 
-StepOutcome Applier::run_step(const Step& step) {
+StepOutcome Applier::run_step(const Step& step, const RevisionFiles& files) {
     const Revision& revision = m_graph.revision(step.revision);
-    // Each file is read once: what runs is exactly what the checksum describes.
-    const RevisionFiles files = read_revision_files(revision);
     const long long duration_ms = m_options.stamp ? 0 : run_script(step, files);
     StepRecord record =
         make_record(event_for(step.direction, m_options.stamp), revision.id, checksums_of(files));
