@@ -19,8 +19,11 @@ struct EdgeProperties {
     EdgeKind kind = EdgeKind::parent;
 };
 
-using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                         boost::no_property, EdgeProperties>;
+// Edges in a vector rather than the default list: one allocation per edge was a good part of
+// building the graph.
+using BoostGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property,
+                          EdgeProperties, boost::no_property, boost::vecS>;
 using BoostVertex = boost::graph_traits<BoostGraph>::vertex_descriptor;
 using BoostEdge = boost::graph_traits<BoostGraph>::edge_descriptor;
 using ColorMap =

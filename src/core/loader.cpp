@@ -1,12 +1,19 @@
-#include "text_file.hpp"
+#include "path_order.hpp"
+#include "revision_cache.hpp"
 
 #include <rev/loader.hpp>
 
 #include <toml++/toml.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
-#include <set>
+#include <cerrno>
+#include <system_error>
 
 namespace rev {
 
@@ -211,49 +218,255 @@ std::optional<Revision> parse_manifest(std::string_view text, const fs::path& ma
     return revision;
 }
 
-std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& diagnostics) {
+namespace {
+
+using detail::FolderListing;
+using detail::RevisionCache;
+using detail::StatKey;
+
+// A folder, at any depth below the revisions folder, that holds a manifest.toml.
+struct ManifestFolder {
+    std::string manifest; // relative to the revisions folder
+    bool up = false;
+    bool down = false;
+
+    // The folder relative to the revisions folder: "" for the revisions folder itself.
+    std::string_view folder() const {
+        const std::string_view path = manifest;
+        return path.substr(0, path.size() - std::min(path.size(), sizeof("/manifest.toml") - 1));
+    }
+};
+
+// The revisions folder, open: files below it are reached relative to it, which spares the
+// kernel a walk along the whole path for each of thousands of files.
+class OpenFolder {
+public:
+    explicit OpenFolder(const fs::path& directory)
+        : m_fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)),
+          m_error(m_fd < 0 ? errno : 0), m_prefix((directory / "x").native()) {
+        m_prefix.pop_back();
+    }
+    ~OpenFolder() {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+    }
+    OpenFolder(const OpenFolder&) = delete;
+    OpenFolder& operator=(const OpenFolder&) = delete;
+
+    // 0, or the errno of opening the folder.
+    int error() const { return m_error; }
+    // The path of `relative` (a file or a folder below this one) as messages show it.
+    std::string path_of(std::string_view relative) const {
+        return relative.empty() ? m_prefix.substr(0, m_prefix.size() - 1)
+                                : m_prefix + std::string(relative);
+    }
+    std::optional<StatKey> stat(const std::string& relative) const {
+        struct stat status {};
+        if (::fstatat(m_fd, relative.empty() ? "." : relative.c_str(), &status, 0) != 0) {
+            return std::nullopt;
+        }
+        return detail::key_of(status);
+    }
+    // The folder `relative`, or nullptr with errno set.
+    DIR* open_folder(const std::string& relative) const {
+        const int fd = ::openat(m_fd, relative.empty() ? "." : relative.c_str(),
+                                O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR* dir = fd < 0 ? nullptr : ::fdopendir(fd);
+        if (fd >= 0 && dir == nullptr) {
+            const int error = errno;
+            ::close(fd);
+            errno = error;
+        }
+        return dir;
+    }
+    int fd() const { return m_fd; }
+
+private:
+    int m_fd;
+    int m_error;
+    std::string m_prefix; // what a relative path is appended to, ending in a separator
+};
+
+bool is_folder(DIR* dir, const dirent& entry) {
+    if (entry.d_type != DT_UNKNOWN) {
+        return entry.d_type == DT_DIR;
+    }
+    struct stat status {};
+    return ::fstatat(::dirfd(dir), entry.d_name, &status, AT_SYMLINK_NOFOLLOW) == 0 &&
+           S_ISDIR(status.st_mode);
+}
+
+// Lists the folder `relative` and gives its key; false, with errno set, when it cannot.
+bool list_folder(const OpenFolder& root, const std::string& relative, FolderListing& listing,
+                 std::optional<StatKey>& key) {
+    DIR* dir = root.open_folder(relative);
+    if (dir == nullptr) {
+        return false;
+    }
+    if (struct stat status{}; ::fstat(::dirfd(dir), &status) == 0) {
+        key = detail::key_of(status);
+    }
+    errno = 0;
+    while (const dirent* entry = ::readdir(dir)) {
+        const std::string_view name = entry->d_name;
+        // Hidden entries never count: what an editor, git or an interrupted `rev new` leaves.
+        if (!name.starts_with('.')) {
+            const bool folder = is_folder(dir, *entry);
+            if (folder || name == "manifest.toml" || name == "up.sql" || name == "down.sql") {
+                listing.entries.push_back({std::string(name), folder});
+            }
+        }
+        errno = 0;
+    }
+    const int error = errno;
+    ::closedir(dir);
+    errno = error;
+    return error == 0;
+}
+
+// Finds every folder holding a manifest.toml, depth first in the order folders list their
+// entries (as std::filesystem::recursive_directory_iterator does), taking the listings of
+// unchanged folders from the cache. Stops at the first folder that cannot be listed.
+class FolderWalk {
+public:
+    FolderWalk(const OpenFolder& root, RevisionCache* cache) : m_root(root), m_cache(cache) {}
+
+    std::vector<ManifestFolder> found;
+    std::error_code error;
+
+    bool visit(const std::string& folder) {
+        FolderListing listing;
+        std::optional<StatKey> key;
+        if (!cached_listing(folder, listing)) {
+            if (!list_folder(m_root, folder, listing, key)) {
+                error = std::error_code(errno, std::generic_category());
+                return false;
+            }
+            if (m_cache != nullptr && key) {
+                m_cache->keep_listing(folder, *key, listing);
+            }
+        }
+        const std::string prefix = folder.empty() ? "" : folder + "/";
+        std::optional<std::size_t> mine;
+        bool up = false;
+        bool down = false;
+        for (const FolderListing::Entry& entry : listing.entries) {
+            if (entry.name == "manifest.toml") {
+                found.push_back({prefix + "manifest.toml", up, down});
+                mine = found.size() - 1;
+            } else if (entry.name == "up.sql" || entry.name == "down.sql") {
+                (entry.name == "up.sql" ? up : down) = true;
+                if (mine) {
+                    found[*mine].up = up;
+                    found[*mine].down = down;
+                }
+            }
+            if (entry.folder && !visit(prefix + entry.name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+private:
+    bool cached_listing(const std::string& folder, FolderListing& listing) {
+        std::optional<FolderListing> cached =
+            m_cache != nullptr ? m_cache->listing(folder) : std::nullopt;
+        if (!cached) {
+            return false;
+        }
+        listing = std::move(*cached);
+        return true;
+    }
+
+    const OpenFolder& m_root;
+    RevisionCache* m_cache;
+};
+
+// The revision `found`'s manifest describes, from the cache when the manifest is unchanged.
+std::optional<Revision> load_manifest(const OpenFolder& root, const ManifestFolder& found,
+                                      RevisionCache* cache, Diagnostics& diagnostics) {
+    if (std::optional<Revision> revision =
+            cache != nullptr ? cache->revision(found.folder()) : std::nullopt) {
+        revision->directory = found.folder().empty()
+                                  ? fs::path(root.path_of(found.manifest)).parent_path()
+                                  : fs::path(root.path_of(found.folder()));
+        return revision;
+    }
+    const std::string path = root.path_of(found.manifest);
+    StatKey key;
+    const std::optional<std::string> text = detail::read_file_at(root.fd(), found.manifest, key);
+    if (!text) {
+        diagnostics.add(path, 0, "cannot read the file");
+        return std::nullopt;
+    }
+    std::optional<Revision> revision = parse_manifest(*text, path, diagnostics);
+    // Only a manifest without defects is kept, so that each defect is reported on every load.
+    if (revision && cache != nullptr) {
+        cache->keep_revision(found.folder(), key, *revision);
+    }
+    return revision;
+}
+
+} // namespace
+
+namespace detail {
+
+std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& diagnostics,
+                                     RevisionCache* cache) {
     std::error_code ec;
     if (!fs::is_directory(directory, ec)) {
         diagnostics.add(directory, 0, "revisions folder not found");
         return {};
     }
-    std::set<fs::path> manifests;
-    std::set<fs::path> files;
-    for (auto it = fs::recursive_directory_iterator(directory, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        const fs::path& path = it->path();
-        if (it->is_directory() && path.filename().string().starts_with(".")) {
-            it.disable_recursion_pending();
-        } else if (path.filename() == "manifest.toml") {
-            manifests.insert(path);
-        } else if (path.filename() == "up.sql" || path.filename() == "down.sql") {
-            files.insert(path);
+    const OpenFolder root(directory);
+    if (cache != nullptr && cache->enabled() && root.error() == 0) {
+        cache->check([&root](const std::string& relative) { return root.stat(relative); });
+    }
+    FolderWalk walk(root, cache);
+    if (root.error() != 0 || !walk.visit("")) {
+        const std::error_code error =
+            root.error() != 0 ? std::error_code(root.error(), std::generic_category()) : walk.error;
+        diagnostics.add(directory, 0, "cannot list the revisions folder: " + error.message());
+        if (cache != nullptr) {
+            cache->discard();
         }
     }
-    if (ec) {
-        diagnostics.add(directory, 0, "cannot list the revisions folder: " + ec.message());
-    }
+    // In std::filesystem::path's order, as a std::set of paths kept them before.
+    std::sort(walk.found.begin(), walk.found.end(),
+              [](const ManifestFolder& a, const ManifestFolder& b) {
+                  return path_less(a.manifest, b.manifest);
+              });
 
     std::vector<Revision> revisions;
-    revisions.reserve(manifests.size());
-    for (const fs::path& manifest : manifests) {
-        const std::optional<std::string> text = detail::read_text_file(manifest);
-        if (!text) {
-            diagnostics.add(manifest, 0, "cannot read the file");
-            continue;
-        }
-        std::optional<Revision> revision = parse_manifest(*text, manifest, diagnostics);
+    revisions.reserve(walk.found.size());
+    for (const ManifestFolder& found : walk.found) {
+        std::optional<Revision> revision = load_manifest(root, found, cache, diagnostics);
         if (!revision) {
             continue;
         }
-        for (const fs::path& script : {revision->up_path(), revision->down_path()}) {
-            if (files.count(script) == 0) {
-                diagnostics.add(script, 0, "missing (every revision needs up.sql and down.sql)");
-            }
+        if (!found.up) {
+            diagnostics.add(revision->up_path(), 0,
+                            "missing (every revision needs up.sql and down.sql)");
+        }
+        if (!found.down) {
+            diagnostics.add(revision->down_path(), 0,
+                            "missing (every revision needs up.sql and down.sql)");
         }
         revisions.push_back(std::move(*revision));
     }
+    if (cache != nullptr) {
+        cache->save(revisions.size());
+    }
     return revisions;
+}
+
+} // namespace detail
+
+std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& diagnostics) {
+    RevisionCache cache(directory);
+    return detail::read_revisions(directory, diagnostics, &cache);
 }
 
 RevisionGraph load_revision_graph(const fs::path& directory) {

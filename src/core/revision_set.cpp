@@ -1,42 +1,71 @@
+#include "path_order.hpp"
+
 #include <rev/revision_set.hpp>
 
 #include <algorithm>
 #include <filesystem>
+#include <numeric>
 #include <unordered_set>
 
 namespace rev {
 
 namespace {
 
-// Keeps the first revision of each id, reporting the others. Takes `revisions` in path order,
-// so that which one is kept, and the report, do not depend on the file system.
-std::vector<Revision> keep_first_of_each_id(std::vector<Revision> revisions,
-                                            Diagnostics& diagnostics) {
-    std::unordered_map<std::string, std::filesystem::path> first_with_id;
-    std::vector<Revision> kept;
-    for (Revision& revision : revisions) {
-        auto [it, inserted] = first_with_id.try_emplace(revision.id, revision.manifest_path());
-        if (inserted) {
-            kept.push_back(std::move(revision));
-        } else {
-            diagnostics.add(revision.manifest_path(), revision.lines.id,
-                            "duplicate id '" + revision.id + "' (also in " +
-                                display_path(it->second) + ")");
-        }
-    }
-    return kept;
+// The positions of `revisions` sorted by id, and among equal ids in path order.
+std::vector<std::size_t> order_by_id(const std::vector<Revision>& revisions) {
+    std::vector<std::size_t> order(revisions.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const int compared = revisions[a].id.compare(revisions[b].id);
+        return compared < 0 || (compared == 0 && a < b);
+    });
+    return order;
 }
 
-// Each label to the revision that carries it, reporting labels used twice or equal to an id.
-// Takes `revisions` in path order, for the same reason.
-std::unordered_map<std::string, const Revision*>
-owners_of_labels(const std::vector<Revision>& revisions, Diagnostics& diagnostics) {
-    std::unordered_set<std::string_view> ids;
-    for (const Revision& revision : revisions) {
-        ids.insert(revision.id);
+// Which revisions to keep: the first of each id. Reports the others. Takes `revisions` in path
+// order, so that which one is kept, and the report, do not depend on the file system.
+std::vector<bool> first_of_each_id(const std::vector<Revision>& revisions,
+                                   const std::vector<std::size_t>& by_id,
+                                   Diagnostics& diagnostics) {
+    std::vector<std::size_t> first(revisions.size());
+    for (std::size_t k = 0; k < by_id.size(); ++k) {
+        const bool repeated = k > 0 && revisions[by_id[k]].id == revisions[by_id[k - 1]].id;
+        first[by_id[k]] = repeated ? first[by_id[k - 1]] : by_id[k];
+    }
+    std::vector<bool> keep(revisions.size(), false);
+    for (std::size_t i = 0; i < revisions.size(); ++i) {
+        keep[i] = first[i] == i;
+        if (!keep[i]) {
+            const Revision& revision = revisions[i];
+            diagnostics.add(revision.manifest_path(), revision.lines.id,
+                            "duplicate id '" + revision.id + "' (also in " +
+                                display_path(revisions[first[i]].manifest_path()) + ")");
+        }
+    }
+    return keep;
+}
+
+// Each label to the id of the revision that carries it, reporting labels used twice or equal
+// to an id. Takes the `kept` ones of `revisions` in path order, for the same reason.
+std::unordered_map<std::string, std::string>
+owners_of_labels(const std::vector<Revision>& revisions, const std::vector<bool>& kept,
+                 Diagnostics& diagnostics) {
+    if (std::none_of(revisions.begin(), revisions.end(),
+                     [](const Revision& revision) { return !revision.branch_labels.empty(); })) {
+        return {};
     }
     std::unordered_map<std::string, const Revision*> owners;
-    for (const Revision& revision : revisions) {
+    std::unordered_set<std::string_view> ids;
+    for (std::size_t i = 0; i < revisions.size(); ++i) {
+        if (kept[i]) {
+            ids.insert(revisions[i].id);
+        }
+    }
+    for (std::size_t i = 0; i < revisions.size(); ++i) {
+        if (!kept[i]) {
+            continue;
+        }
+        const Revision& revision = revisions[i];
         for (const std::string& label : revision.branch_labels) {
             if (ids.count(label) != 0) {
                 diagnostics.add(revision.manifest_path(), revision.lines.branch_labels,
@@ -52,21 +81,49 @@ owners_of_labels(const std::vector<Revision>& revisions, Diagnostics& diagnostic
             }
         }
     }
-    return owners;
+    std::unordered_map<std::string, std::string> owner_ids;
+    for (const auto& [label, owner] : owners) {
+        owner_ids.emplace(label, owner->id);
+    }
+    return owner_ids;
+}
+
+// Sorts `revisions` by folder, in std::filesystem::path's order. read_revisions gives them in
+// that order already.
+void sort_by_folder(std::vector<Revision>& revisions) {
+    const bool plain =
+        std::all_of(revisions.begin(), revisions.end(), [&](const Revision& revision) {
+            return detail::is_plain_path(revision.directory.native()) &&
+                   revision.directory.is_absolute() == revisions.front().directory.is_absolute();
+        });
+    if (!plain) {
+        std::sort(revisions.begin(), revisions.end(),
+                  [](const Revision& a, const Revision& b) { return a.directory < b.directory; });
+        return;
+    }
+    const auto by_folder = [](const Revision& a, const Revision& b) {
+        return detail::path_less(a.directory.native(), b.directory.native());
+    };
+    if (!std::is_sorted(revisions.begin(), revisions.end(), by_folder)) {
+        std::sort(revisions.begin(), revisions.end(), by_folder);
+    }
 }
 
 } // namespace
 
 RevisionSet::RevisionSet(std::vector<Revision> revisions, Diagnostics& diagnostics) {
-    std::sort(revisions.begin(), revisions.end(),
-              [](const Revision& a, const Revision& b) { return a.directory < b.directory; });
-    m_revisions = keep_first_of_each_id(std::move(revisions), diagnostics);
-    std::unordered_map<std::string, std::string> label_owner;
-    for (const auto& [label, owner] : owners_of_labels(m_revisions, diagnostics)) {
-        label_owner.emplace(label, owner->id);
+    sort_by_folder(revisions);
+    const std::vector<std::size_t> by_id = order_by_id(revisions);
+    const std::vector<bool> kept = first_of_each_id(revisions, by_id, diagnostics);
+    const std::unordered_map<std::string, std::string> label_owner =
+        owners_of_labels(revisions, kept, diagnostics);
+    m_revisions.reserve(revisions.size());
+    for (std::size_t i : by_id) {
+        if (kept[i]) {
+            m_revisions.push_back(std::move(revisions[i]));
+        }
     }
-    std::sort(m_revisions.begin(), m_revisions.end(),
-              [](const Revision& a, const Revision& b) { return a.id < b.id; });
+    m_by_id.reserve(m_revisions.size());
     for (Index i = 0; i < m_revisions.size(); ++i) {
         m_by_id.emplace(m_revisions[i].id, i);
     }

@@ -254,6 +254,27 @@ TEST_CASE("load_revision_graph: rejects a duplicate id", "[loader][error]") {
                                   "versions/one/a/manifest.toml)"});
 }
 
+TEST_CASE("load_revision_graph: path order compares folder names, not whole paths",
+          "[loader][error]") {
+    TempDir dir;
+    ScopedCurrentPath cwd(dir.path());
+    // As strings "a-x/..." < "a/x/..." ('-' < '/'); as paths, folder "a" < "a-x".
+    write_manifest(dir, "a-x", "id = \"a\"\nmessage = \"second\"\nparents = []\n");
+    write_manifest(dir, "a/x", "id = \"a\"\nmessage = \"first\"\nparents = []\n");
+    CHECK(load_defects() == Lines{"versions/a-x/manifest.toml:1: duplicate id 'a' (also in "
+                                  "versions/a/x/manifest.toml)"});
+}
+
+TEST_CASE("load_revision_graph: a folder named like a script counts as one", "[loader][error]") {
+    TempDir dir;
+    ScopedCurrentPath cwd(dir.path());
+    write_revision(dir, "a", {});
+    std::filesystem::remove(dir.path() / "versions/a/down.sql");
+    std::filesystem::create_directories(dir.path() / "versions/a/down.sql");
+    // Scripts are read when run, where a folder is refused; loading only looks for the names.
+    CHECK(load_defects().empty());
+}
+
 TEST_CASE("load_revision_graph: rejects a revision without its scripts", "[loader][error]") {
     TempDir dir;
     ScopedCurrentPath cwd(dir.path());
