@@ -299,8 +299,8 @@ std::string without_driver(const std::string& url) {
 
 void check_oracle_knows_libpq(const std::string& url, const std::vector<Span>& spans) {
     const std::optional<std::string> password = libpq_password(without_driver(url));
-    if (!password) {
-        return;
+    if (!password || password->empty()) {
+        return; // An empty password has nothing to hide.
     }
     for (const Span& span : spans) {
         if (span.decoded == password) {

@@ -3,8 +3,11 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <regex>
+#include <string_view>
 
 namespace rev {
 
@@ -43,6 +46,132 @@ DatabaseUrl parse_sqlite(const std::string& url, const std::filesystem::path& ba
 
 using ConninfoOptions = std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)>;
 
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// `text` with %XY escapes decoded, as libpq decodes URI query keywords.
+std::string percent_decode(std::string_view text) {
+    std::string decoded;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const int high = text[i] == '%' && i + 2 < text.size() ? hex_digit(text[i + 1]) : -1;
+        const int low = high >= 0 ? hex_digit(text[i + 2]) : -1;
+        if (low >= 0) {
+            decoded += static_cast<char>(high * 16 + low);
+            i += 2;
+        } else {
+            decoded += text[i];
+        }
+    }
+    return decoded;
+}
+
+// Masks the value of every `?NAME=VALUE` or `&NAME=VALUE` whose NAME libpq decodes to
+// "password" (pass%77ord too). libpq's value runs to the next '&', spaces included.
+std::string mask_query_passwords(const std::string& text) {
+    std::string masked;
+    std::size_t copied = 0;
+    for (std::size_t start = text.find_first_of("?&"); start != std::string::npos;
+         start = text.find_first_of("?&", start + 1)) {
+        // A name that decodes to "password" spans at most 8 %XY escapes: looking no further
+        // keeps a long run of '?' linear.
+        const std::string_view window = std::string_view(text).substr(start + 1, 8 * 3 + 1);
+        const std::size_t name_size = window.find_first_of("=&");
+        if (name_size == std::string_view::npos || window[name_size] != '=' ||
+            percent_decode(window.substr(0, name_size)) != "password") {
+            continue;
+        }
+        const std::size_t equals = start + 1 + name_size;
+        const std::size_t end = std::min(text.find('&', equals), text.size());
+        if (end > equals + 1) {
+            masked += text.substr(copied, equals + 1 - copied) + "***";
+            copied = end;
+        }
+        start = end - 1;
+    }
+    return masked + text.substr(copied);
+}
+
+// Masks user:PASSWORD@ right after each "scheme://", as libpq reads it: a '/' before the '@'
+// means there are no credentials; the password runs from the first ':' to the '@', and may hold
+// spaces. The masking steps scan by hand: std::regex recurses once per character matched and
+// overflows the stack on a long message.
+std::string mask_url_passwords(const std::string& text) {
+    std::string masked;
+    std::size_t copied = 0;
+    for (std::size_t scheme = text.find("://"); scheme != std::string::npos;
+         scheme = text.find("://", scheme + 1)) {
+        const std::size_t start = scheme + 3;
+        const std::size_t at = text.find_first_of("@/", start);
+        if (at == std::string::npos || text[at] != '@') {
+            continue;
+        }
+        const std::size_t colon = text.find(':', start);
+        if (colon < at && colon >= copied) {
+            masked += text.substr(copied, colon + 1 - copied) + "***";
+            copied = at;
+        }
+    }
+    return masked + text.substr(copied);
+}
+
+bool is_blank(char c) {
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+// Where the value of a `password = VALUE` keyword ends, as libpq's conninfo_parse reads it:
+// quoted with backslash escapes (to the end when the quote is never closed), or up to a blank
+// that no backslash escapes.
+std::size_t keyword_value_end(const std::string& text, std::size_t value) {
+    const bool quoted = value < text.size() && text[value] == '\'';
+    std::size_t end = quoted ? value + 1 : value;
+    while (end < text.size() && (quoted ? text[end] != '\'' : !is_blank(text[end]))) {
+        end += text[end] == '\\' ? 2 : 1;
+    }
+    return std::min(quoted ? end + 1 : end, text.size());
+}
+
+// Masks the value of each `password = VALUE` keyword. After '?' or '&' the word is a URI query
+// parameter, which mask_query_passwords reads instead.
+std::string mask_keyword_passwords(const std::string& text) {
+    static constexpr std::string_view k_keyword = "password";
+    std::string masked;
+    std::size_t copied = 0;
+    for (std::size_t keyword = text.find(k_keyword); keyword != std::string::npos;
+         keyword = text.find(k_keyword, keyword + 1)) {
+        if (keyword < copied ||
+            (keyword > 0 && (text[keyword - 1] == '?' || text[keyword - 1] == '&'))) {
+            continue;
+        }
+        std::size_t equals = keyword + k_keyword.size();
+        while (equals < text.size() && is_blank(text[equals])) {
+            ++equals;
+        }
+        if (equals >= text.size() || text[equals] != '=') {
+            continue;
+        }
+        std::size_t value = equals + 1;
+        while (value < text.size() && is_blank(text[value])) {
+            ++value;
+        }
+        const std::size_t end = keyword_value_end(text, value);
+        if (end > value) {
+            masked += text.substr(copied, value - copied) + "***";
+            copied = end;
+        }
+    }
+    return masked + text.substr(copied);
+}
+
 std::string quote_keyword_value(const std::string& value) {
     std::string quoted = "'";
     for (char c : value) {
@@ -54,17 +183,31 @@ std::string quote_keyword_value(const std::string& value) {
     return quoted + "'";
 }
 
+// libpq's parse of `conninfo`; empty, with libpq's message in `why`, when it fails.
+ConninfoOptions parse_conninfo(const std::string& conninfo, std::string& why) {
+    char* error = nullptr;
+    ConninfoOptions options(PQconninfoParse(conninfo.c_str(), &error), &PQconninfoFree);
+    if (!options) {
+        why = error != nullptr ? error : "cannot parse it";
+        while (!why.empty() && why.back() == '\n') {
+            why.pop_back();
+        }
+    }
+    PQfreemem(error);
+    return options;
+}
+
 DatabaseUrl parse_postgresql(std::string url) {
     // SQLAlchemy writes the driver into the scheme (postgresql+psycopg2://); libpq does not.
     static const std::regex driver(R"(^(postgres(ql)?)\+[A-Za-z0-9_]+://)");
     url = std::regex_replace(url, driver, "$1://");
-    char* error = nullptr;
-    ConninfoOptions options(PQconninfoParse(url.c_str(), &error), &PQconninfoFree);
+    std::string why;
+    const ConninfoOptions options = parse_conninfo(url, why);
     if (!options) {
-        std::string why = error != nullptr ? error : "cannot parse it";
-        PQfreemem(error);
-        while (!why.empty() && why.back() == '\n') {
-            why.pop_back();
+        // libpq's message may quote any token of the URL, the password included ("invalid
+        // percent-encoded token: ..."), so it is taken from the URL with the password masked.
+        if (parse_conninfo(mask_password(url), why)) {
+            why = "libpq cannot parse it, and its message would show the password";
         }
         invalid_url(url, mask_password(why));
     }
@@ -119,10 +262,7 @@ DatabaseUrl parse_database_url(const std::string& url, const std::filesystem::pa
 }
 
 std::string mask_password(const std::string& text) {
-    static const std::regex url_password(R"((://[^:/@\s]*:)[^@\s]*@)");
-    static const std::regex keyword_password(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))");
-    return std::regex_replace(std::regex_replace(text, url_password, "$1***@"), keyword_password,
-                              "$1***");
+    return mask_keyword_passwords(mask_query_passwords(mask_url_passwords(text)));
 }
 
 } // namespace rev

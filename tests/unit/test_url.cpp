@@ -44,3 +44,41 @@ TEST_CASE("mask_password: URLs and keyword strings", "[url]") {
           "failed for postgresql://a:***@h/d");
     CHECK(rev::mask_password("host=h password='p w' dbname=d") == "host=h password=*** dbname=d");
 }
+
+// Found by fuzz/fuzz_url: what rev shows of a URL must not depend on its password.
+TEST_CASE("parse_database_url: no password in the error of a URL libpq cannot parse",
+          "[url][error]") {
+    SECTION("libpq's message quotes the password: rev does not show it") {
+        CHECK_THROWS_WITH(parse_database_url("postgresql://user:p%zzass@h/d", "/"),
+                          "invalid database URL 'postgresql://user:***@h/d': libpq cannot parse "
+                          "it, and its message would show the password");
+        CHECK_THROWS_WITH(parse_database_url("postgresql://u:p%00@h/d", "/"),
+                          "invalid database URL 'postgresql://u:***@h/d': libpq cannot parse it, "
+                          "and its message would show the password");
+    }
+    SECTION("a password with a space") {
+        CHECK_THROWS_WITH(parse_database_url("postgresql://user:pa ss@h/d?x=1", "/"),
+                          "invalid database URL 'postgresql://user:***@h/d?x=1': invalid URI "
+                          "query parameter: \"x\"");
+    }
+    SECTION("a password query parameter whose name is percent-encoded") {
+        CHECK_THROWS_WITH(parse_database_url("postgresql://h/d?pass%77ord=secret&bad=1", "/"),
+                          "invalid database URL 'postgresql://h/d?pass%77ord=***&bad=1': invalid "
+                          "URI query parameter: \"bad\"");
+    }
+    SECTION("a keyword password with an escaped blank") {
+        CHECK_THROWS_WITH(parse_database_url("host=h password=a\\ b dbname=d nosuch=1", "/"),
+                          "invalid database URL 'host=h password=*** dbname=d nosuch=1': invalid "
+                          "connection option \"nosuch\"");
+    }
+}
+
+TEST_CASE("mask_password: passwords as libpq reads them, in text of any length", "[url]") {
+    CHECK(rev::mask_password("postgresql://u x:p w@h/d") == "postgresql://u x:***@h/d");
+    CHECK(rev::mask_password("postgresql://h/d?sslmode=require&password=a b&x=1") ==
+          "postgresql://h/d?sslmode=require&password=***&x=1");
+    CHECK(rev::mask_password("host=h password='a\\' b' port=1") == "host=h password=*** port=1");
+    // std::regex recursed once per character and overflowed the stack near 100 000.
+    CHECK(rev::mask_password("password=" + std::string(1'000'000, 'a')) == "password=***");
+    CHECK(rev::mask_password("a://b:" + std::string(1'000'000, 'c') + "@d") == "a://b:***@d");
+}
