@@ -1,5 +1,6 @@
 #include "backend_fixture.hpp"
 
+#include <rev/error.hpp>
 #include <rev/loader.hpp>
 #include <rev/migrate.hpp>
 #include <rev/target.hpp>
@@ -67,6 +68,15 @@ std::vector<std::string> BackendFixture::tables() const {
 
 void BackendFixture::execute(const std::string& statements) const {
     connect()->runner().execute({statements, "fixture.sql"});
+}
+
+std::string what_of(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const Error& error) {
+        return error.what();
+    }
+    return "(no error)";
 }
 
 } // namespace rev::test

@@ -7,6 +7,7 @@
 #include <rev/migrate.hpp>
 #include <rev/plan.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,5 +43,8 @@ private:
     TempDir m_dir;
     DatabaseUrl m_url;
 };
+
+// What `action` throws as a rev::Error, or "(no error)": for asserting whole messages.
+std::string what_of(const std::function<void()>& action);
 
 } // namespace rev::test

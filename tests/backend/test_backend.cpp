@@ -15,6 +15,7 @@
 using rev::MoveKind;
 using rev::TransactionMode;
 using rev::test::BackendFixture;
+using rev::test::what_of;
 using rev::test::write_revision;
 using Ids = std::vector<std::string>;
 
@@ -29,15 +30,6 @@ void write_branch_and_merge(const BackendFixture& db) {
     write_revision(db.dir(), "d", {"c"}, "branch_labels = [\"left\"]\n");
     write_revision(db.dir(), "e", {"c"}, "branch_labels = [\"right\"]\n");
     write_revision(db.dir(), "m", {"d", "e"});
-}
-
-std::string what_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const rev::Error& error) {
-        return error.what();
-    }
-    return "(no error)";
 }
 
 std::string up_path(const BackendFixture& db, const std::string& id) {

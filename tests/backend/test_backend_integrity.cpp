@@ -13,19 +13,11 @@
 
 using rev::MoveKind;
 using rev::test::BackendFixture;
+using rev::test::what_of;
 using rev::test::write_revision;
 using Ids = std::vector<std::string>;
 
 namespace {
-
-std::string what_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const rev::Error& error) {
-        return error.what();
-    }
-    return "(no error)";
-}
 
 std::string path_of(const BackendFixture& db, const std::string& relative) {
     return (db.dir().path() / "versions" / relative).string();
