@@ -5,6 +5,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <array>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -121,54 +122,54 @@ void SociDatabase::check_layout() {
 namespace {
 
 template <std::size_t N>
-using TextRows = std::vector<std::array<std::string, N>>;
+using TextRow = std::array<std::string, N>;
 
-// The rows of `statement`, whose N columns are all text (NULL reads as ""), straight from
-// SQLite: SOCI spends several times longer per row than SQLite does. Nothing when anything
-// fails, for SOCI to try again and report the error its usual way.
-template <std::size_t N>
-std::optional<TextRows<N>> sqlite_text_rows(soci::session& session, const std::string& statement) {
+// Calls `on_row` with each row of `statement`, whose N columns are all text (NULL reads as ""),
+// straight from SQLite: SOCI spends several times longer per row than SQLite does. False when
+// anything fails, for SOCI to start again and report the error its usual way.
+template <std::size_t N, class OnRow>
+bool sqlite_text_rows(soci::session& session, const std::string& statement, OnRow& on_row) {
     if (session.get_backend_name() != "sqlite3") {
-        return std::nullopt;
+        return false;
     }
     sqlite_api::sqlite3* handle =
         static_cast<soci::sqlite3_session_backend*>(session.get_backend())->conn_;
-    sqlite_api::sqlite3_stmt* query = nullptr;
-    if (sqlite_api::sqlite3_prepare_v2(handle, statement.c_str(),
-                                       static_cast<int>(statement.size()), &query,
-                                       nullptr) != SQLITE_OK ||
-        query == nullptr || sqlite_api::sqlite3_column_count(query) != static_cast<int>(N)) {
-        sqlite_api::sqlite3_finalize(query);
-        return std::nullopt;
+    sqlite_api::sqlite3_stmt* prepared = nullptr;
+    const int prepare = sqlite_api::sqlite3_prepare_v2(
+        handle, statement.c_str(), static_cast<int>(statement.size()), &prepared, nullptr);
+    const std::unique_ptr<sqlite_api::sqlite3_stmt, int (*)(sqlite_api::sqlite3_stmt*)> query(
+        prepared, sqlite_api::sqlite3_finalize);
+    if (prepare != SQLITE_OK || !query ||
+        sqlite_api::sqlite3_column_count(query.get()) != static_cast<int>(N)) {
+        return false;
     }
-    TextRows<N> rows;
+    TextRow<N> row;
     int status = SQLITE_ROW;
-    while ((status = sqlite_api::sqlite3_step(query)) == SQLITE_ROW) {
-        std::array<std::string, N>& row = rows.emplace_back();
+    while ((status = sqlite_api::sqlite3_step(query.get())) == SQLITE_ROW) {
         for (std::size_t c = 0; c < N; ++c) {
-            const auto* text = sqlite_api::sqlite3_column_text(query, static_cast<int>(c));
-            if (text != nullptr) {
-                row[c].assign(reinterpret_cast<const char*>(text),
-                              static_cast<std::size_t>(
-                                  sqlite_api::sqlite3_column_bytes(query, static_cast<int>(c))));
-            }
+            const auto column = static_cast<int>(c);
+            const auto* text = sqlite_api::sqlite3_column_text(query.get(), column);
+            const auto size =
+                static_cast<std::size_t>(sqlite_api::sqlite3_column_bytes(query.get(), column));
+            row[c].assign(text == nullptr ? "" : reinterpret_cast<const char*>(text),
+                          text == nullptr ? 0 : size);
         }
+        on_row(row);
     }
-    sqlite_api::sqlite3_finalize(query);
-    if (status != SQLITE_DONE) {
-        return std::nullopt;
-    }
-    return rows;
+    return status == SQLITE_DONE;
 }
 
-// The rows of `statement`, whose N columns are all text (NULL reads as ""). SOCI fetches a
-// batch of rows at a time: its row-by-row rowset<row> spends more time on its dynamic column
-// types than the database spends reading the rows.
-template <std::size_t N>
-TextRows<N> text_rows(soci::session& session, const std::string& statement) {
-    if (std::optional<TextRows<N>> rows = sqlite_text_rows<N>(session, statement)) {
-        return std::move(*rows);
+// Calls `on_row` with each row of `statement`, whose N columns are all text (NULL reads as "").
+// Should SQLite's own reading fail part-way, `restart` forgets the rows given so far and SOCI
+// reads them all again, fetching a batch at a time: its row-by-row rowset<row> spends more time
+// on its dynamic column types than the database spends reading the rows.
+template <std::size_t N, class OnRow, class Restart>
+void for_each_text_row(soci::session& session, const std::string& statement, OnRow on_row,
+                       Restart restart) {
+    if (sqlite_text_rows<N>(session, statement, on_row)) {
+        return;
     }
+    restart();
     constexpr std::size_t k_batch = 256;
     std::array<std::vector<std::string>, N> columns;
     std::array<std::vector<soci::indicator>, N> indicators;
@@ -182,18 +183,19 @@ TextRows<N> text_rows(soci::session& session, const std::string& statement) {
     query.prepare(statement);
     query.define_and_bind();
     query.execute();
-    TextRows<N> rows;
+    TextRow<N> row;
     while (query.fetch()) {
         for (std::size_t r = 0; r < columns[0].size(); ++r) {
-            std::array<std::string, N>& row = rows.emplace_back();
             for (std::size_t c = 0; c < N; ++c) {
-                if (indicators[c][r] != soci::i_null) {
-                    row[c] = std::move(columns[c][r]);
+                if (indicators[c][r] == soci::i_null) {
+                    row[c].clear();
+                } else {
+                    row[c].swap(columns[c][r]);
                 }
             }
+            on_row(row);
         }
     }
-    return rows;
 }
 
 AppliedRevision::State state_named(const std::string& name) {
@@ -214,20 +216,21 @@ std::vector<AppliedRevision> SociDatabase::applied() {
         return result;
     }
     try {
-        TextRows<11> rows = text_rows<11>(*m_session, m_dialect.select_applied());
-        result.reserve(rows.size());
-        for (auto& row : rows) {
-            AppliedRevision& applied = result.emplace_back();
-            applied.revision = std::move(row[0]);
-            applied.seq = std::stoll(row[1]);
-            applied.checksums = {std::move(row[2]), std::move(row[3]), std::move(row[4])};
-            applied.applied_at = std::move(row[5]);
-            applied.applied_by = std::move(row[6]);
-            applied.duration_ms = std::stoll(row[7]);
-            applied.rev_version = std::move(row[8]);
-            applied.state = state_named(row[9]);
-            applied.error = std::move(row[10]);
-        }
+        for_each_text_row<11>(
+            *m_session, m_dialect.select_applied(),
+            [&](TextRow<11>& row) {
+                AppliedRevision& applied = result.emplace_back();
+                applied.revision = std::move(row[0]);
+                applied.seq = std::stoll(row[1]);
+                applied.checksums = {std::move(row[2]), std::move(row[3]), std::move(row[4])};
+                applied.applied_at = std::move(row[5]);
+                applied.applied_by = std::move(row[6]);
+                applied.duration_ms = std::stoll(row[7]);
+                applied.rev_version = std::move(row[8]);
+                applied.state = state_named(row[9]);
+                applied.error = std::move(row[10]);
+            },
+            [&] { result.clear(); });
     } catch (const soci::soci_error& error) {
         fail("reading rev's records failed", error);
     }
@@ -240,11 +243,14 @@ std::vector<LogEntry> SociDatabase::log(std::size_t limit) {
         return result;
     }
     try {
-        for (auto& row : text_rows<8>(*m_session, m_dialect.select_log(limit))) {
-            result.push_back({std::stoll(row[0]), std::move(row[1]), std::move(row[2]),
-                              std::move(row[3]), std::move(row[4]), std::stoll(row[5]),
-                              std::move(row[6]), std::move(row[7])});
-        }
+        for_each_text_row<8>(
+            *m_session, m_dialect.select_log(limit),
+            [&](TextRow<8>& row) {
+                result.push_back({std::stoll(row[0]), std::move(row[1]), std::move(row[2]),
+                                  std::move(row[3]), std::move(row[4]), std::stoll(row[5]),
+                                  std::move(row[6]), std::move(row[7])});
+            },
+            [&] { result.clear(); });
     } catch (const soci::soci_error& error) {
         fail("reading rev's records failed", error);
     }

@@ -336,6 +336,12 @@ TEST_CASE("RevisionCache: where it lives and when it is kept", "[revision_cache]
         CHECK(RevisionCache::cache_file(dir.path() / "versions/") ==
               fs::path("/somewhere/rev") / name);
     }
+    SECTION("named by the SHA-256 of a long path too") {
+        ScopedEnv cache_home("XDG_CACHE_HOME", "/somewhere");
+        const fs::path deep = dir.path() / std::string(150, 'x') / "versions";
+        CHECK(RevisionCache::cache_file(deep) ==
+              fs::path("/somewhere/rev") / (rev::sha256_hex(deep.string()) + ".cache"));
+    }
     SECTION("below ~/.cache without it, or when it is relative") {
         ScopedEnv home("HOME", "/home/someone");
         for (const std::optional<std::string>& value :
