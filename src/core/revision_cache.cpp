@@ -297,6 +297,28 @@ bool replace_file(const fs::path& file, std::string_view data) {
     return true;
 }
 
+// Cache files are named after folders, and folders come and go (scratch copies, CI
+// workspaces): files unused for this long are removed when another is written. Reading a file
+// marks it used, at most once a day.
+constexpr std::int64_t k_day_ns = std::int64_t{24} * 3600 * 1'000'000'000;
+constexpr std::int64_t k_unused_ns = 90 * k_day_ns;
+
+void remove_unused(const fs::path& folder, std::int64_t now_ns) {
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        struct stat status {};
+        const std::string name = it->path().filename().string();
+        const bool ours = name.ends_with(".cache") || name.ends_with(".sums") ||
+                          name.find(".cache.") != std::string::npos ||
+                          name.find(".sums.") != std::string::npos;
+        if (ours && ::lstat(it->path().c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
+            nanoseconds(status.st_mtim) < now_ns - k_unused_ns) {
+            ::unlink(it->path().c_str());
+        }
+    }
+}
+
 } // namespace
 
 std::optional<std::string> read_file_at(int folder, const std::string& relative, StatKey& key) {
@@ -383,6 +405,9 @@ bool CacheStore::read_file() {
               static_cast<std::uint64_t>(status.st_size) >= k_header_size &&
               static_cast<std::uint64_t>(status.st_size) <= k_max_file_size;
     const auto size = static_cast<std::size_t>(status.st_size);
+    if (ok && nanoseconds(status.st_mtim) < m_start_ns - k_day_ns) {
+        ::futimens(fd, nullptr);
+    }
     if (ok) {
         // Not a std::string: resizing one would first fill megabytes with zeros.
         m_read = std::make_unique_for_overwrite<char[]>(size);
@@ -556,6 +581,9 @@ void CacheStore::save(std::size_t entries) {
     header.number(checksum(payload));
     file.append(payload);
     m_use.written = replace_file(m_file, file);
+    if (m_use.written) {
+        remove_unused(m_file.parent_path(), m_start_ns);
+    }
 }
 
 RevisionCache::RevisionCache(const fs::path& directory) : CacheStore(directory, ".cache") {}

@@ -420,3 +420,34 @@ TEST_CASE("ChecksumCache: changed_files gives the same answer from the cache", "
         CHECK(rev::changed_files(graph, rows).empty());
     }
 }
+
+TEST_CASE("RevisionCache: files unused for 90 days are removed", "[revision_cache]") {
+    CachedHistory history;
+    const fs::path folder = cache_file().parent_path();
+    const auto days_ago = [](int days) {
+        return fs::file_time_type::clock::now() - std::chrono::hours(24 * days);
+    };
+    SECTION("when another is written") {
+        for (const char* name : {"old.cache", "old.sums", "recent.cache", "other.txt"}) {
+            std::ofstream(folder / name) << "x";
+        }
+        for (const char* name : {"old.cache", "old.sums", "other.txt"}) {
+            fs::last_write_time(folder / name, days_ago(100));
+        }
+        fs::last_write_time(folder / "recent.cache", days_ago(80));
+        write_revision(history.dir, "r999", {id_of(k_revisions - 1)});
+        wait_until_cacheable(history.dir);
+        REQUIRE(load(true).use.written);
+        CHECK_FALSE(fs::exists(folder / "old.cache"));
+        CHECK_FALSE(fs::exists(folder / "old.sums"));
+        CHECK(fs::exists(folder / "recent.cache"));
+        CHECK(fs::exists(folder / "other.txt"));
+    }
+    SECTION("and reading one marks it used") {
+        fs::last_write_time(cache_file(), days_ago(10));
+        const Load cached = load(true);
+        REQUIRE_FALSE(cached.use.written);
+        CHECK(fs::last_write_time(cache_file()) > days_ago(1));
+        CHECK(cached.use.revisions == k_revisions + 1);
+    }
+}
