@@ -62,12 +62,8 @@ public:
             return;
         }
         m_cache.emplace(m_root);
-        m_cache->check([this](const std::string& relative) -> std::optional<detail::StatKey> {
-            struct stat status {};
-            if (::fstatat(m_fd, relative.c_str(), &status, 0) != 0) {
-                return std::nullopt;
-            }
-            return detail::key_of(status);
+        m_cache->check([this](const std::string& relative) {
+            return detail::stat_key(m_fd, relative.c_str());
         });
     }
     ~FileChecksums() {

@@ -262,11 +262,7 @@ public:
                                 : m_prefix + std::string(relative);
     }
     std::optional<StatKey> stat(const std::string& relative) const {
-        struct stat status {};
-        if (::fstatat(m_fd, relative.empty() ? "." : relative.c_str(), &status, 0) != 0) {
-            return std::nullopt;
-        }
-        return detail::key_of(status);
+        return detail::stat_key(m_fd, relative.empty() ? "." : relative.c_str());
     }
     // The folder `relative`, or nullptr with errno set.
     DIR* open_folder(const std::string& relative) const {
@@ -304,9 +300,7 @@ bool list_folder(const OpenFolder& root, const std::string& relative, FolderList
     if (dir == nullptr) {
         return false;
     }
-    if (struct stat status{}; ::fstat(::dirfd(dir), &status) == 0) {
-        key = detail::key_of(status);
-    }
+    key = detail::stat_key(::dirfd(dir), "");
     errno = 0;
     while (const dirent* entry = ::readdir(dir)) {
         const std::string_view name = entry->d_name;

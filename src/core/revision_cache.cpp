@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -327,10 +328,10 @@ std::optional<std::string> read_file_at(int folder, const std::string& relative,
         return std::nullopt;
     }
     std::optional<std::string> text;
-    if (struct stat status{}; ::fstat(fd, &status) == 0 && !S_ISDIR(status.st_mode)) {
-        key = key_of(status);
+    if (const std::optional<StatKey> opened = stat_key(fd, ""); opened && !S_ISDIR(opened->mode)) {
+        key = *opened;
         text.emplace();
-        text->resize(static_cast<std::size_t>(std::max<off_t>(status.st_size, 0)) + 1);
+        text->resize(static_cast<std::size_t>(key.size) + 1);
         std::size_t size = 0;
         for (;;) {
             if (size == text->size()) {
@@ -355,14 +356,26 @@ std::optional<std::string> read_file_at(int folder, const std::string& relative,
     return text;
 }
 
-StatKey key_of(const struct stat& status) {
+std::optional<StatKey> stat_key(int folder, const char* path) {
+    // statx rather than fstatat: it copies out only the fields asked for, which shows when a
+    // load takes the key of 20,000 files.
+    struct statx status {};
+    const int flags = AT_STATX_DONT_SYNC | (*path == '\0' ? AT_EMPTY_PATH : 0);
+    const unsigned mask =
+        STATX_TYPE | STATX_MODE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME;
+    if (::statx(folder, path, flags, mask, &status) != 0 || (status.stx_mask & mask) != mask) {
+        return std::nullopt;
+    }
+    const auto nanoseconds_of = [](const struct statx_timestamp& time) {
+        return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
+    };
     StatKey key;
-    key.device = static_cast<std::uint64_t>(status.st_dev);
-    key.inode = static_cast<std::uint64_t>(status.st_ino);
-    key.size = static_cast<std::uint64_t>(status.st_size);
-    key.mode = static_cast<std::uint64_t>(status.st_mode);
-    key.mtime_ns = nanoseconds(status.st_mtim);
-    key.ctime_ns = nanoseconds(status.st_ctim);
+    key.device = makedev(status.stx_dev_major, status.stx_dev_minor);
+    key.inode = status.stx_ino;
+    key.size = status.stx_size;
+    key.mode = status.stx_mode;
+    key.mtime_ns = nanoseconds_of(status.stx_mtime);
+    key.ctime_ns = nanoseconds_of(status.stx_ctime);
     return key;
 }
 

@@ -14,8 +14,6 @@
 #include <unordered_map>
 #include <vector>
 
-struct stat;
-
 // The revision cache, like ninja's .ninja_deps: what the loader found in each revision folder,
 // keyed by the stat of the folder and of its manifest.toml, so that a load reads and parses only
 // what changed since the last one (docs/format.md, "The revision cache").
@@ -34,7 +32,9 @@ struct StatKey {
     bool operator==(const StatKey&) const = default;
 };
 
-StatKey key_of(const struct stat& status);
+// The key of `path` relative to the open folder `folder` (AT_FDCWD: the current one), or of
+// `folder` itself when `path` is "". Symlinks are followed. Nothing when it cannot be had.
+std::optional<StatKey> stat_key(int folder, const char* path);
 
 // The whole file `relative` (to the open folder `folder`, or AT_FDCWD) and the key of what was
 // read; nothing when it cannot be read or is a folder, as detail::read_text_file.
