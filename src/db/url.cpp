@@ -8,6 +8,8 @@
 #include <memory>
 #include <regex>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace rev {
 
@@ -172,6 +174,90 @@ std::string mask_keyword_passwords(const std::string& text) {
     return masked + text.substr(copied);
 }
 
+// `text` with each [begin, end) of `spans` (in order, apart) replaced by "***".
+std::string mask_spans(const std::string& text,
+                       const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
+    std::string masked;
+    std::size_t copied = 0;
+    for (const auto& [begin, end] : spans) {
+        masked += text.substr(copied, begin - copied) + "***";
+        copied = end;
+    }
+    return masked + text.substr(copied);
+}
+
+// The passwords of a libpq URI, as conninfo_uri_parse_options reads them: between the first
+// ':' and the '@' of the credentials (no '/' before the '@'), and the value of each query
+// parameter whose name decodes to "password".
+std::string mask_uri_conninfo(const std::string& uri, std::size_t prefix) {
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    std::size_t rest = prefix;
+    if (const std::size_t at = uri.find_first_of("@/", prefix);
+        at != std::string::npos && uri[at] == '@') {
+        if (const std::size_t colon = uri.find(':', prefix); colon < at) {
+            spans.emplace_back(colon + 1, at);
+        }
+        rest = at + 1;
+    }
+    const std::size_t query = uri.find('?', rest);
+    for (std::size_t param = query; param < uri.size();) {
+        const std::size_t end = std::min(uri.find('&', param + 1), uri.size());
+        const std::string_view text = std::string_view(uri).substr(param + 1, end - param - 1);
+        if (const std::size_t equals = text.find('=');
+            equals != std::string_view::npos && equals + 1 < text.size() &&
+            percent_decode(text.substr(0, equals)) == "password") {
+            spans.emplace_back(param + 1 + equals + 1, end);
+        }
+        param = end;
+    }
+    return mask_spans(uri, spans);
+}
+
+// The passwords of a libpq keyword string, as conninfo_parse reads it. Past the point where
+// libpq would stop with an error, mask_password's search has to do.
+std::string mask_keyword_conninfo(const std::string& text) {
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    std::size_t p = 0;
+    while (p < text.size()) {
+        if (is_blank(text[p])) {
+            ++p;
+            continue;
+        }
+        const std::size_t name = p;
+        while (p < text.size() && text[p] != '=' && !is_blank(text[p])) {
+            ++p;
+        }
+        const bool is_password = text.compare(name, p - name, "password") == 0;
+        while (p < text.size() && is_blank(text[p])) {
+            ++p;
+        }
+        if (p >= text.size() || text[p] != '=') {
+            break;
+        }
+        ++p;
+        while (p < text.size() && is_blank(text[p])) {
+            ++p;
+        }
+        const std::size_t end = keyword_value_end(text, p);
+        if (is_password && end > p) {
+            spans.emplace_back(p, end);
+        }
+        p = end;
+    }
+    return mask_spans(text, spans);
+}
+
+// `conninfo` with its passwords masked, found with libpq's own grammar, so that what is left
+// cannot depend on them.
+std::string mask_conninfo(const std::string& conninfo) {
+    for (const std::string_view prefix : {"postgresql://", "postgres://"}) {
+        if (conninfo.starts_with(prefix)) {
+            return mask_uri_conninfo(conninfo, prefix.size());
+        }
+    }
+    return mask_keyword_conninfo(conninfo);
+}
+
 std::string quote_keyword_value(const std::string& value) {
     std::string quoted = "'";
     for (char c : value) {
@@ -206,10 +292,12 @@ DatabaseUrl parse_postgresql(std::string url) {
     if (!options) {
         // libpq's message may quote any token of the URL, the password included ("invalid
         // percent-encoded token: ..."), so it is taken from the URL with the password masked.
-        if (parse_conninfo(mask_password(url), why)) {
+        const std::string masked = mask_conninfo(url);
+        if (parse_conninfo(masked, why)) {
             why = "libpq cannot parse it, and its message would show the password";
         }
-        invalid_url(url, mask_password(why));
+        throw ConfigError("invalid database URL '" + mask_password(masked) +
+                          "': " + mask_password(why));
     }
     DatabaseUrl result;
     result.kind = DatabaseUrl::Kind::postgresql;
