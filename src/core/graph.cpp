@@ -1,8 +1,13 @@
 #include <rev/graph.hpp>
 
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/depth_first_search.hpp>
+#include <boost/graph/filtered_graph.hpp>
+#include <boost/graph/reverse_graph.hpp>
+
 #include <algorithm>
 #include <cstdint>
-#include <span>
 
 namespace rev {
 
@@ -10,44 +15,76 @@ namespace {
 
 enum class EdgeKind : std::uint8_t { parent, dependency };
 
-struct OutEdge {
-    std::uint32_t target = 0;
+struct EdgeProperties {
     EdgeKind kind = EdgeKind::parent;
 };
 
-// Lists of items, one per vertex, in one array (compressed sparse rows): a history of 100,000
-// revisions walks them without a cache miss per vertex, where a vector per vertex (or Boost's
-// adjacency_list) had several.
-template <class T>
-class Rows {
-public:
-    // `count` rows: row i holds item(entry) for each entry of list_of(i).
-    template <class ListOf, class Item>
-    Rows(std::size_t count, ListOf list_of, Item item) {
-        m_offsets.reserve(count + 1);
-        m_offsets.push_back(0);
-        for (std::size_t row = 0; row < count; ++row) {
-            for (const auto& entry : list_of(row)) {
-                m_items.push_back(item(entry));
-            }
-            m_offsets.push_back(static_cast<std::uint32_t>(m_items.size()));
-        }
-    }
-    Rows() = default;
+// Edges in a vector rather than the default list: one allocation per edge was a good part of
+// building the graph.
+using BoostGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property,
+                          EdgeProperties, boost::no_property, boost::vecS>;
+using BoostVertex = boost::graph_traits<BoostGraph>::vertex_descriptor;
+using BoostEdge = boost::graph_traits<BoostGraph>::edge_descriptor;
+using ColorMap =
+    boost::iterator_property_map<std::vector<boost::default_color_type>::iterator,
+                                 boost::property_map<BoostGraph, boost::vertex_index_t>::type>;
 
-    std::span<const T> operator[](std::size_t row) const {
-        return {m_items.data() + m_offsets[row], m_items.data() + m_offsets[row + 1]};
+// Records the finish order (for the topological order) and every cycle (as back edges).
+class OrderAndCycleVisitor : public boost::default_dfs_visitor {
+public:
+    OrderAndCycleVisitor(std::vector<BoostVertex>& finished, std::vector<BoostVertex>& predecessor,
+                         std::vector<std::vector<BoostVertex>>& cycles)
+        : m_finished(&finished), m_predecessor(&predecessor), m_cycles(&cycles) {}
+
+    void tree_edge(BoostEdge edge, const BoostGraph& graph) {
+        (*m_predecessor)[boost::target(edge, graph)] = boost::source(edge, graph);
+    }
+    void back_edge(BoostEdge edge, const BoostGraph& graph) {
+        // The DFS path target -> ... -> source, closed by this edge. Listed against the edges'
+        // direction, so that each arrow reads "names as parent", as manifests do.
+        const BoostVertex closing = boost::target(edge, graph);
+        std::vector<BoostVertex> cycle{closing};
+        for (BoostVertex v = boost::source(edge, graph); v != closing; v = (*m_predecessor)[v]) {
+            cycle.push_back(v);
+        }
+        cycle.push_back(closing);
+        m_cycles->push_back(std::move(cycle));
+    }
+    void finish_vertex(BoostVertex vertex, const BoostGraph&) { m_finished->push_back(vertex); }
+
+private:
+    std::vector<BoostVertex>* m_finished;
+    std::vector<BoostVertex>* m_predecessor;
+    std::vector<std::vector<BoostVertex>>* m_cycles;
+};
+
+struct EdgeFilter {
+    const BoostGraph* graph = nullptr;
+    Follow follow = Follow::parents;
+    bool operator()(BoostEdge edge) const {
+        return follow == Follow::parents_and_dependencies ||
+               (*graph)[edge].kind == EdgeKind::parent;
+    }
+};
+
+class ReachVisitor : public boost::default_bfs_visitor {
+public:
+    explicit ReachVisitor(std::vector<bool>& reached) : m_reached(&reached) {}
+    template <class Edge, class Graph>
+    void examine_edge(Edge edge, const Graph& graph) {
+        (*m_reached)[boost::target(edge, graph)] = true;
     }
 
 private:
-    std::vector<std::uint32_t> m_offsets;
-    std::vector<T> m_items;
+    std::vector<bool>* m_reached;
 };
 
 } // namespace
 
 struct RevisionGraph::Impl {
     RevisionSet revisions;
+    BoostGraph graph;
     std::vector<Vertices> parents;
     std::vector<Vertices> children;
     std::vector<Vertices> dependencies;
@@ -56,62 +93,27 @@ struct RevisionGraph::Impl {
     Vertices bases;
     Vertices order;
     std::vector<std::size_t> rank;
-    // The links again, between positions in the topological order (ranks): walking a chain up or
-    // down then reads memory in order.
-    Rows<std::uint32_t> parent_ranks;
-    Rows<std::uint32_t> dependency_ranks;
-    Rows<std::uint32_t> child_ranks;
-    Rows<std::uint32_t> dependent_ranks;
 
     void link(Diagnostics& diagnostics);
+    void build_boost_graph();
     void order_and_find_cycles(Diagnostics& diagnostics);
-    void rank_links();
-    void report_cycle(const std::vector<Vertex>& cycle, Diagnostics& diagnostics) const;
+    void report_cycle(const std::vector<BoostVertex>& cycle, Diagnostics& diagnostics) const;
+    Vertices collect(const std::vector<bool>& reached) const;
 
-    // Every vertex reached from `from` through one edge or more of `first` (and `second`, when
-    // given), in topological order; `from` too when inclusive.
-    Vertices reach(const Vertices& from, const Rows<std::uint32_t>& first,
-                   const Rows<std::uint32_t>* second, Inclusive inclusive) const {
-        const std::size_t n = revisions.size();
-        std::vector<char> reached(n, 0);
-        std::vector<char> queued(n, 0);
-        std::vector<std::uint32_t> pending;
-        for (Vertex vertex : from) {
-            const auto r = static_cast<std::uint32_t>(rank[vertex]);
-            if (queued[r] == 0) {
-                queued[r] = 1;
-                pending.push_back(r);
-            }
-        }
-        const auto follow = [&](const Rows<std::uint32_t>& rows, std::uint32_t r) {
-            for (const std::uint32_t next : rows[r]) {
-                reached[next] = 1;
-                if (queued[next] == 0) {
-                    queued[next] = 1;
-                    pending.push_back(next);
-                }
-            }
-        };
-        while (!pending.empty()) {
-            const std::uint32_t r = pending.back();
-            pending.pop_back();
-            follow(first, r);
-            if (second != nullptr) {
-                follow(*second, r);
-            }
-        }
+    template <class View>
+    Vertices reach(const View& view, const Vertices& from, Inclusive inclusive) const {
+        std::vector<bool> reached(revisions.size(), false);
+        std::vector<boost::default_color_type> colors(revisions.size(), boost::white_color);
+        boost::queue<BoostVertex> queue;
+        boost::breadth_first_search(view, from.begin(), from.end(), queue, ReachVisitor(reached),
+                                    boost::make_iterator_property_map(
+                                        colors.begin(), boost::get(boost::vertex_index, graph)));
         if (inclusive == Inclusive::yes) {
             for (Vertex vertex : from) {
-                reached[rank[vertex]] = 1;
+                reached[vertex] = true;
             }
         }
-        Vertices result;
-        for (std::size_t r = 0; r < n; ++r) {
-            if (reached[r] != 0) {
-                result.push_back(order[r]);
-            }
-        }
-        return result;
+        return collect(reached);
     }
 };
 
@@ -147,78 +149,43 @@ void RevisionGraph::Impl::link(Diagnostics& diagnostics) {
     }
 }
 
-void RevisionGraph::Impl::order_and_find_cycles(Diagnostics& diagnostics) {
-    const std::size_t n = revisions.size();
-    // A vertex's out-edges, to children and to dependents, largest target first: the walk
-    // finishes them last, and the topological order is the reverse finish order, so the
-    // smallest id comes first.
-    std::vector<std::vector<OutEdge>> out(n);
-    for (Vertex v = 0; v < n; ++v) {
+void RevisionGraph::Impl::build_boost_graph() {
+    graph = BoostGraph(revisions.size());
+    std::vector<std::pair<Vertex, EdgeKind>> out;
+    for (Vertex v = 0; v < revisions.size(); ++v) {
+        out.clear();
         for (Vertex child : children[v]) {
-            out[v].push_back({static_cast<std::uint32_t>(child), EdgeKind::parent});
+            out.emplace_back(child, EdgeKind::parent);
         }
         for (Vertex dependent : dependents[v]) {
-            out[v].push_back({static_cast<std::uint32_t>(dependent), EdgeKind::dependency});
+            out.emplace_back(dependent, EdgeKind::dependency);
         }
-        std::sort(out[v].begin(), out[v].end(), [](const OutEdge& a, const OutEdge& b) {
-            return a.target != b.target ? a.target > b.target : a.kind > b.kind;
-        });
+        // The DFS takes out-edges in insertion order and the topological order is its reverse
+        // finish order, so inserting the largest id first makes the smallest id come first.
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a > b; });
+        for (const auto& [target, kind] : out) {
+            boost::add_edge(v, target, EdgeProperties{kind}, graph);
+        }
     }
-    const Rows<OutEdge> edges(
-        n, [&](std::size_t v) -> const std::vector<OutEdge>& { return out[v]; },
-        [](const OutEdge& edge) { return edge; });
-    out = {};
+}
 
-    // A depth-first walk, as a recursive one would go: finish order for the topological order,
-    // and every edge back to a vertex on the current path closes a cycle.
-    enum class Color : std::uint8_t { white, gray, black };
-    std::vector<Color> color(n, Color::white);
-    std::vector<Vertex> predecessor(n);
-    std::vector<Vertex> finished;
-    finished.reserve(n);
-    std::vector<std::vector<Vertex>> cycles;
-    struct Frame {
-        Vertex vertex;
-        std::size_t next; // the next out-edge to look at
-    };
-    std::vector<Frame> path;
-    const auto visit = [&](Vertex root) {
-        color[root] = Color::gray;
-        path.push_back({root, 0});
-        while (!path.empty()) {
-            Frame& frame = path.back();
-            const std::span<const OutEdge> targets = edges[frame.vertex];
-            if (frame.next == targets.size()) {
-                color[frame.vertex] = Color::black;
-                finished.push_back(frame.vertex);
-                path.pop_back();
-                continue;
-            }
-            const Vertex source = frame.vertex;
-            const Vertex target = targets[frame.next++].target;
-            if (color[target] == Color::white) {
-                predecessor[target] = source;
-                color[target] = Color::gray;
-                path.push_back({target, 0});
-            } else if (color[target] == Color::gray) {
-                // The path target -> ... -> source, closed by this edge. Listed against the
-                // edges' direction, so that each arrow reads "names as parent", as manifests do.
-                std::vector<Vertex> cycle{target};
-                for (Vertex v = source; v != target; v = predecessor[v]) {
-                    cycle.push_back(v);
-                }
-                cycle.push_back(target);
-                cycles.push_back(std::move(cycle));
-            }
-        }
-    };
+void RevisionGraph::Impl::order_and_find_cycles(Diagnostics& diagnostics) {
+    const std::size_t n = revisions.size();
+    std::vector<boost::default_color_type> colors(n, boost::white_color);
+    auto color_map =
+        boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, graph));
+    std::vector<BoostVertex> finished;
+    std::vector<BoostVertex> predecessor(n);
+    std::vector<std::vector<BoostVertex>> cycles;
+    OrderAndCycleVisitor visitor(finished, predecessor, cycles);
+
     // Roots first (no parent, no dependency), largest id first for the same reason as above;
     // then whatever only a cycle could hide from them.
     for (int pass = 0; pass < 2; ++pass) {
         for (Vertex v = n; v-- > 0;) {
             const bool root = parents[v].empty() && dependencies[v].empty();
-            if (color[v] == Color::white && (pass == 1 || root)) {
-                visit(v);
+            if (colors[v] == boost::white_color && (pass == 1 || root)) {
+                boost::depth_first_visit(graph, v, visitor, color_map);
             }
         }
     }
@@ -232,22 +199,10 @@ void RevisionGraph::Impl::order_and_find_cycles(Diagnostics& diagnostics) {
     }
 }
 
-void RevisionGraph::Impl::rank_links() {
-    const auto by_rank = [this](const std::vector<Vertices>& links) {
-        return Rows<std::uint32_t>(
-            order.size(), [&](std::size_t r) -> const Vertices& { return links[order[r]]; },
-            [this](Vertex v) { return static_cast<std::uint32_t>(rank[v]); });
-    };
-    parent_ranks = by_rank(parents);
-    dependency_ranks = by_rank(dependencies);
-    child_ranks = by_rank(children);
-    dependent_ranks = by_rank(dependents);
-}
-
-void RevisionGraph::Impl::report_cycle(const std::vector<Vertex>& cycle,
+void RevisionGraph::Impl::report_cycle(const std::vector<BoostVertex>& cycle,
                                        Diagnostics& diagnostics) const {
     std::string text;
-    for (Vertex v : cycle) {
+    for (BoostVertex v : cycle) {
         text += (text.empty() ? "" : " -> ") + revisions[v].id;
     }
     const Revision& first = revisions[cycle[0]];
@@ -259,12 +214,22 @@ void RevisionGraph::Impl::report_cycle(const std::vector<Vertex>& cycle,
                     "revision cycle: " + text);
 }
 
+RevisionGraph::Vertices RevisionGraph::Impl::collect(const std::vector<bool>& reached) const {
+    Vertices result;
+    for (Vertex v : order) {
+        if (reached[v]) {
+            result.push_back(v);
+        }
+    }
+    return result;
+}
+
 RevisionGraph::RevisionGraph(RevisionSet revisions, Diagnostics& diagnostics)
     : m_impl(std::make_unique<Impl>()) {
     m_impl->revisions = std::move(revisions);
     m_impl->link(diagnostics);
+    m_impl->build_boost_graph();
     m_impl->order_and_find_cycles(diagnostics);
-    m_impl->rank_links();
     for (Vertex v : m_impl->order) {
         if (m_impl->children[v].empty()) {
             m_impl->heads.push_back(v);
@@ -318,15 +283,16 @@ RevisionGraph::Vertices RevisionGraph::merge_points() const {
 
 RevisionGraph::Vertices RevisionGraph::ancestors(const Vertices& from, Follow follow,
                                                  Inclusive inclusive) const {
-    return m_impl->reach(from, m_impl->parent_ranks,
-                         follow == Follow::parents ? nullptr : &m_impl->dependency_ranks,
-                         inclusive);
+    boost::filtered_graph<BoostGraph, EdgeFilter> filtered(m_impl->graph,
+                                                           EdgeFilter{&m_impl->graph, follow});
+    return m_impl->reach(boost::make_reverse_graph(filtered), from, inclusive);
 }
 
 RevisionGraph::Vertices RevisionGraph::descendants(const Vertices& from, Follow follow,
                                                    Inclusive inclusive) const {
-    return m_impl->reach(from, m_impl->child_ranks,
-                         follow == Follow::parents ? nullptr : &m_impl->dependent_ranks, inclusive);
+    boost::filtered_graph<BoostGraph, EdgeFilter> filtered(m_impl->graph,
+                                                           EdgeFilter{&m_impl->graph, follow});
+    return m_impl->reach(filtered, from, inclusive);
 }
 
 std::string RevisionGraph::id_list(const Vertices& vertices) const {

@@ -1,5 +1,7 @@
 #include "revision_cache.hpp"
 
+#include <rev/checksum.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -175,71 +177,6 @@ private:
     bool m_ok = true;
 };
 
-// SHA-256 (FIPS 180-4) in hex, for naming cache files: OpenSSL's first digest loads its
-// configuration and providers, which costs a command that needs no other digest a millisecond.
-std::string sha256_name(std::string_view text) {
-    static constexpr std::array<std::uint32_t, 64> k = {
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2};
-    std::array<std::uint32_t, 8> hash = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    const auto rotate = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-    // The message, a 1 bit, zeros, and its length in bits, in whole 64-byte blocks.
-    std::string message(text);
-    message += '\x80';
-    while (message.size() % 64 != 56) {
-        message += '\0';
-    }
-    const std::uint64_t bits = static_cast<std::uint64_t>(text.size()) * 8;
-    for (int shift = 56; shift >= 0; shift -= 8) {
-        message += static_cast<char>((bits >> shift) & 0xff);
-    }
-    for (std::size_t block = 0; block < message.size(); block += 64) {
-        std::array<std::uint32_t, 64> w{};
-        for (std::size_t i = 0; i < 16; ++i) {
-            for (std::size_t b = 0; b < 4; ++b) {
-                w[i] = (w[i] << 8) | static_cast<unsigned char>(message[block + 4 * i + b]);
-            }
-        }
-        for (std::size_t i = 16; i < 64; ++i) {
-            const std::uint32_t s0 =
-                rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3);
-            const std::uint32_t s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-        }
-        std::array<std::uint32_t, 8> v = hash;
-        for (std::size_t i = 0; i < 64; ++i) {
-            const std::uint32_t s1 = rotate(v[4], 6) ^ rotate(v[4], 11) ^ rotate(v[4], 25);
-            const std::uint32_t choice = (v[4] & v[5]) ^ (~v[4] & v[6]);
-            const std::uint32_t t1 = v[7] + s1 + choice + k[i] + w[i];
-            const std::uint32_t s0 = rotate(v[0], 2) ^ rotate(v[0], 13) ^ rotate(v[0], 22);
-            const std::uint32_t majority = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-            std::copy_backward(v.begin(), v.end() - 1, v.end());
-            v[4] += t1;
-            v[0] = t1 + s0 + majority;
-        }
-        for (std::size_t i = 0; i < 8; ++i) {
-            hash[i] += v[i];
-        }
-    }
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string hex;
-    for (const std::uint32_t word : hash) {
-        for (int shift = 28; shift >= 0; shift -= 4) {
-            hex += k_hex[(word >> shift) & 0xf];
-        }
-    }
-    return hex;
-}
-
 bool no_cache_requested() {
     const char* value = std::getenv("REV_NO_CACHE");
     return value != nullptr && *value != '\0' && std::string_view(value) != "0";
@@ -385,7 +322,7 @@ std::optional<fs::path> CacheStore::cache_file(const fs::path& directory,
     if (!home) {
         return std::nullopt;
     }
-    return *home / "rev" / (sha256_name(absolute_folder(directory)) + std::string(extension));
+    return *home / "rev" / (sha256_hex(absolute_folder(directory)) + std::string(extension));
 }
 
 CacheStore::CacheStore(const fs::path& directory, std::string_view extension)
