@@ -3,6 +3,7 @@
 #include "format.hpp"
 
 #include <rev/integrity.hpp>
+#include <rev/migrate.hpp>
 
 #include <iostream>
 
@@ -22,13 +23,16 @@ const char* state_note(AppliedRevision::State state) {
     return "";
 }
 
-// An unfinished step blocks every move; the commands that read say so first.
-void warn_unfinished(Context& context, Database& database) {
-    for (const AppliedRevision& row : database.applied()) {
+// The database's applied set. An unfinished step blocks every move, so the commands that read
+// say so first.
+AppliedSet read_applied(Context& context, Database& database) {
+    const std::vector<AppliedRevision> rows = database.applied();
+    for (const AppliedRevision& row : rows) {
         if (row.state != AppliedRevision::State::applied) {
             context.warn(describe_unfinished(row, database.url().display));
         }
     }
+    return to_applied_set(context.graph(), rows, database.url().display);
 }
 
 } // namespace
@@ -51,8 +55,7 @@ int cmd_current(Context& context, const Args& args) {
         }
         return 0;
     }
-    warn_unfinished(context, *database);
-    for (auto head : context.applied_set(*database).heads(graph)) {
+    for (auto head : read_applied(context, *database).heads(graph)) {
         context.out() << revision_line(graph, head) << "\n";
     }
     return 0;
@@ -65,8 +68,7 @@ int cmd_status(Context& context, const Args& args) {
     }
     auto database = context.connect(IfMissing::fail);
     const RevisionGraph& graph = context.graph();
-    warn_unfinished(context, *database);
-    const AppliedSet applied = context.applied_set(*database);
+    const AppliedSet applied = read_applied(context, *database);
     const RevisionGraph::Vertices pending = applied.pending(graph);
     context.out() << "database: " << database->url().display << "\n"
                   << "applied:  " << applied.in_order.size() << " of " << graph.size()
