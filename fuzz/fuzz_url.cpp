@@ -9,12 +9,11 @@
 // `password` keyword. When libpq parses the input, its password must be one that this oracle
 // found, so the oracle cannot silently drift from libpq.
 //
-// The checks. What parse_database_url shows of a URL (the display form, or the error of a URL
-// that does not parse) must not depend on the password at all: the same URL with every
-// password's letters and digits rotated must show exactly the same text. That catches a
-// password shown in part as well as whole, and text that merely resembles the password (a user
-// name equal to it, a word of an error message) cannot raise a false alarm. mask_password's
-// result must not hold a whole password, as written or decoded, that the rotated URL's does not.
+// The check: what rev shows of a URL (parse_database_url's display form, the error of a URL
+// that does not parse, mask_password's result) must not depend on the password at all. The
+// same URL with every password's letters and digits rotated must show exactly the same text.
+// That catches a password shown in part as well as whole, and text that merely resembles the
+// password (a user name equal to it, a word of an error message) cannot raise a false alarm.
 #include <rev/error.hpp>
 #include <rev/url.hpp>
 
@@ -311,24 +310,9 @@ void check_oracle_knows_libpq(const std::string& url, const std::vector<Span>& s
     fail("libpq reads a password that the fuzzer's oracle did not find", *password, url);
 }
 
-void check_same(const std::string& output, const std::string& rotated_output) {
+void check_same(const std::string& output, const std::string& rotated_output, const char* where) {
     if (output != rotated_output) {
-        fail("what parse_database_url shows depends on the password", output, rotated_output);
-    }
-}
-
-// mask_password reads free text, not one URL, so it may mask more than the password, and how
-// much more may depend on it: the whole password must not show, as written or decoded.
-void check_masked(const std::string& stripped, const std::vector<Span>& spans,
-                  const std::string& masked, const std::string& rotated_masked) {
-    for (const Span& span : spans) {
-        const std::string raw = stripped.substr(span.begin, span.end - span.begin);
-        for (const std::string& password : {raw, span.decoded.value_or(raw)}) {
-            if (!password.empty() && masked.find(password) != std::string::npos &&
-                rotated_masked.find(password) == std::string::npos) {
-                fail("mask_password leaves a password", password, masked);
-            }
-        }
+        fail(where, output, rotated_output);
     }
 }
 
@@ -344,8 +328,9 @@ void fuzz(const std::string& url) {
             rotated[i + shift] = rotate(rotated[i + shift]);
         }
     }
-    check_same(shown(url), shown(rotated));
-    check_masked(stripped, spans, rev::mask_password(url), rev::mask_password(rotated));
+    check_same(shown(url), shown(rotated), "what parse_database_url shows depends on the password");
+    check_same(rev::mask_password(url), rev::mask_password(rotated),
+               "what mask_password leaves depends on the password");
 }
 
 } // namespace

@@ -255,7 +255,9 @@ std::string mask_conninfo(const std::string& conninfo) {
             return mask_uri_conninfo(conninfo, prefix.size());
         }
     }
-    return mask_keyword_conninfo(conninfo);
+    // Not a URI to libpq, but perhaps to its writer (mysql://user:password@host): libpq may
+    // quote that text whole in its message.
+    return mask_keyword_conninfo(mask_url_passwords(conninfo));
 }
 
 std::string quote_keyword_value(const std::string& value) {
@@ -350,7 +352,9 @@ DatabaseUrl parse_database_url(const std::string& url, const std::filesystem::pa
 }
 
 std::string mask_password(const std::string& text) {
-    return mask_keyword_passwords(mask_query_passwords(mask_url_passwords(text)));
+    // Text that is a connection string is read exactly as libpq reads it first; the searches
+    // then catch URLs and keywords inside other text, and what libpq would not read.
+    return mask_keyword_passwords(mask_query_passwords(mask_url_passwords(mask_conninfo(text))));
 }
 
 } // namespace rev

@@ -66,6 +66,16 @@ TEST_CASE("parse_database_url: no password in the error of a URL libpq cannot pa
                           "invalid database URL 'postgresql://h/d?pass%77ord=***&bad=1': invalid "
                           "URI query parameter: \"bad\"");
     }
+    SECTION("a keyword password that holds '?password='") {
+        CHECK_THROWS_WITH(parse_database_url("host=h password=a?password=b nosuch=1", "/"),
+                          "invalid database URL 'host=h password=*** nosuch=1': invalid "
+                          "connection option \"nosuch\"");
+    }
+    SECTION("a URL of another scheme that libpq reads as keywords") {
+        CHECK_THROWS_WITH(parse_database_url("mysql://user:pa ss@h/d?x=1", "/"),
+                          "invalid database URL 'mysql://user:***@h/d?x=1': invalid connection "
+                          "option \"mysql://user:***@h/d?x\"");
+    }
     SECTION("a keyword password with an escaped blank") {
         CHECK_THROWS_WITH(parse_database_url("host=h password=a\\ b dbname=d nosuch=1", "/"),
                           "invalid database URL 'host=h password=*** dbname=d nosuch=1': invalid "
@@ -78,6 +88,9 @@ TEST_CASE("mask_password: passwords as libpq reads them, in text of any length",
     CHECK(rev::mask_password("postgresql://h/d?sslmode=require&password=a b&x=1") ==
           "postgresql://h/d?sslmode=require&password=***&x=1");
     CHECK(rev::mask_password("host=h password='a\\' b' port=1") == "host=h password=*** port=1");
+    // A quoted value that looks like a password keyword does not hide the real one.
+    CHECK(rev::mask_password("host='password =='password = sp hount") ==
+          "host='password =*** = *** hount");
     // std::regex recursed once per character and overflowed the stack near 100 000.
     CHECK(rev::mask_password("password=" + std::string(1'000'000, 'a')) == "password=***");
     CHECK(rev::mask_password("a://b:" + std::string(1'000'000, 'c') + "@d") == "a://b:***@d");
