@@ -9,6 +9,9 @@ packages=(
   libboost-graph-dev libboost-program-options-dev
   libssl-dev libsqlite3-dev libpq-dev
   sqlite3 postgresql-15 postgresql-client-15
+  # The libFuzzer build (fuzz/): clang++, its fuzzer and sanitizer runtimes
+  # (libclang_rt.fuzzer-x86_64.a), and llvm-symbolizer for readable crash stacks.
+  clang libclang-rt-14-dev llvm
 )
 
 missing=()
