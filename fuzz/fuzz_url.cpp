@@ -224,6 +224,11 @@ std::vector<Span> find_passwords(std::string_view s) {
             }
             return spans;
         }
+        // Not a URI to libpq, which reads it as keywords: the credentials' password, when there
+        // is one, is the password (the keywords it seems to hold are not read).
+        if (!spans.empty()) {
+            return spans;
+        }
     }
     keyword_passwords(s, spans);
     return spans;

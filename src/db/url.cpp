@@ -174,9 +174,10 @@ std::string mask_keyword_passwords(const std::string& text) {
     return masked + text.substr(copied);
 }
 
+using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+
 // `text` with each [begin, end) of `spans` (in order, apart) replaced by "***".
-std::string mask_spans(const std::string& text,
-                       const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
+std::string mask_spans(const std::string& text, const Spans& spans) {
     std::string masked;
     std::size_t copied = 0;
     for (const auto& [begin, end] : spans) {
@@ -186,19 +187,35 @@ std::string mask_spans(const std::string& text,
     return masked + text.substr(copied);
 }
 
-// The passwords of a libpq URI, as conninfo_uri_parse_options reads them: between the first
-// ':' and the '@' of the credentials (no '/' before the '@'), and the value of each query
-// parameter whose name decodes to "password".
-std::string mask_uri_conninfo(const std::string& uri, std::size_t prefix) {
-    std::vector<std::pair<std::size_t, std::size_t>> spans;
-    std::size_t rest = prefix;
-    if (const std::size_t at = uri.find_first_of("@/", prefix);
-        at != std::string::npos && uri[at] == '@') {
-        if (const std::size_t colon = uri.find(':', prefix); colon < at) {
-            spans.emplace_back(colon + 1, at);
-        }
-        rest = at + 1;
+// The length of a "scheme://" that starts `text`; 0 without one.
+std::size_t scheme_length(std::string_view text) {
+    std::size_t end = 0;
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) != 0 ||
+                                 text[end] == '+' || text[end] == '-' || text[end] == '.')) {
+        ++end;
     }
+    return end > 0 && text.substr(end).starts_with("://") ? end + 3 : 0;
+}
+
+// The password of user:password@ right after a URL's "scheme://" (at `start`), as libpq reads
+// it: no '/' before the '@', and the password runs from the first ':' to the '@'. Returns where
+// the host part starts (`start` without credentials).
+std::size_t credentials(const std::string& url, std::size_t start, Spans& spans) {
+    const std::size_t at = url.find_first_of("@/", start);
+    if (at == std::string::npos || url[at] != '@') {
+        return start;
+    }
+    if (const std::size_t colon = url.find(':', start); colon < at) {
+        spans.emplace_back(colon + 1, at);
+    }
+    return at + 1;
+}
+
+// The passwords of a libpq URI, as conninfo_uri_parse_options reads them: the credentials', and
+// the value of each query parameter whose name decodes to "password".
+std::string mask_uri_conninfo(const std::string& uri, std::size_t prefix) {
+    Spans spans;
+    const std::size_t rest = credentials(uri, prefix, spans);
     const std::size_t query = uri.find('?', rest);
     for (std::size_t param = query; param < uri.size();) {
         const std::size_t end = std::min(uri.find('&', param + 1), uri.size());
@@ -216,7 +233,7 @@ std::string mask_uri_conninfo(const std::string& uri, std::size_t prefix) {
 // The passwords of a libpq keyword string, as conninfo_parse reads it. Past the point where
 // libpq would stop with an error, mask_password's search has to do.
 std::string mask_keyword_conninfo(const std::string& text) {
-    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    Spans spans;
     std::size_t p = 0;
     while (p < text.size()) {
         if (is_blank(text[p])) {
@@ -255,9 +272,14 @@ std::string mask_conninfo(const std::string& conninfo) {
             return mask_uri_conninfo(conninfo, prefix.size());
         }
     }
-    // Not a URI to libpq, but perhaps to its writer (mysql://user:password@host): libpq may
-    // quote that text whole in its message.
-    return mask_keyword_conninfo(mask_url_passwords(conninfo));
+    // Not a URI to libpq, but perhaps to its writer (mysql://user:password@host), and libpq may
+    // quote that text whole in its message. Its credentials go first: a keyword that they seem
+    // to hold must not decide what else is masked.
+    Spans spans;
+    if (const std::size_t scheme = scheme_length(conninfo); scheme > 0) {
+        credentials(conninfo, scheme, spans);
+    }
+    return mask_keyword_conninfo(mask_spans(conninfo, spans));
 }
 
 std::string quote_keyword_value(const std::string& value) {
