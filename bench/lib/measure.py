@@ -25,19 +25,31 @@ def _tail(path, lines=12):
         return ""
 
 
+# GNU time reports the peak memory of the command alone. Taking ru_maxrss from our own wait4()
+# would not: Python starts the command with vfork(), and exec() records the high-water mark of
+# the address space it replaces, which is the harness's own (tens of MiB).
+GNU_TIME = "/usr/bin/time"
+
+
 def run(argv, cwd=None, env=None, stdout_path=os.devnull, stdin_path=None):
     """Runs `argv` to completion and returns its Sample.
 
-    Peak memory is ru_maxrss from wait4(): the largest resident set of the process or of any
-    descendant it waited for, as GNU time's %M reports it, without time's own process.
+    Wall time is measured here, around the whole run (GNU time's own start-up, under a
+    millisecond, is in it for every tool alike). Peak memory is GNU time's %M: ru_maxrss of the
+    command, the largest resident set of the process or of any child it waited for. Without GNU
+    time, it falls back to wait4() here, which reports at least the harness's own size.
     Standard error goes to a file beside stdout so that a chatty tool never blocks on a pipe.
     """
     stderr_path = (stdout_path if stdout_path != os.devnull else "/tmp/bench-devnull") + ".err"
+    memory_path = stderr_path[:-4] + ".mem"
+    gnu_time = os.path.exists(GNU_TIME)
+    wrapped = [GNU_TIME, "-f", "%M", "-o", memory_path, "--"] + argv if gnu_time else argv
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     try:
         with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
             start = time.perf_counter()
-            process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=stdin, stdout=out, stderr=err)
+            process = subprocess.Popen(wrapped, cwd=cwd, env=env, stdin=stdin, stdout=out,
+                                       stderr=err)
             _, status, usage = os.wait4(process.pid, 0)
             seconds = time.perf_counter() - start
             process.returncode = os.waitstatus_to_exitcode(status)
@@ -48,7 +60,11 @@ def run(argv, cwd=None, env=None, stdout_path=os.devnull, stdin_path=None):
         raise CommandFailed(
             f"exit status {process.returncode}: {' '.join(argv)}\n{_tail(stderr_path)}"
         )
-    return Sample(seconds, usage.ru_maxrss)
+    peak_kib = usage.ru_maxrss
+    if gnu_time:
+        with open(memory_path, encoding="utf-8") as f:
+            peak_kib = int(f.read().split()[-1])
+    return Sample(seconds, peak_kib)
 
 
 @dataclass

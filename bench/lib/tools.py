@@ -14,7 +14,6 @@ database at head serves them all (rev and `rev --transaction all`; Alembic as it
 it up and with the pysqlite recipe; the raw client's two baselines).
 """
 
-import os
 import re
 import shutil
 import subprocess
@@ -244,7 +243,3 @@ def versions(rev_binary):
     lines["sqlite3"] = "sqlite3 " + out(["sqlite3", "--version"]).split(" ")[0]
     lines["psql"] = out(["psql", "--version"])
     return lines
-
-
-def project_dir(root, tool):
-    return os.path.join(root, tool.project)
