@@ -92,8 +92,8 @@ std::size_t libpq_uri_prefix(std::string_view s) {
 // The length of a "scheme://" at the start of `s`, 0 without one.
 std::size_t any_uri_prefix(std::string_view s) {
     std::size_t i = 0;
-    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) != 0 || s[i] == '+' ||
-                            s[i] == '-' || s[i] == '.')) {
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) != 0 ||
+                            std::string_view("+-._").find(s[i]) != std::string_view::npos)) {
         ++i;
     }
     return i > 0 && s.substr(i).starts_with("://") ? i + 3 : 0;

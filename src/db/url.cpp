@@ -187,14 +187,34 @@ std::string mask_spans(const std::string& text, const Spans& spans) {
     return masked + text.substr(copied);
 }
 
+bool is_scheme_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.' ||
+           c == '_';
+}
+
 // The length of a "scheme://" that starts `text`; 0 without one.
 std::size_t scheme_length(std::string_view text) {
-    std::size_t end = 0;
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) != 0 ||
-                                 text[end] == '+' || text[end] == '-' || text[end] == '.')) {
-        ++end;
-    }
+    const std::size_t end =
+        std::find_if_not(text.begin(), text.end(), is_scheme_char) - text.begin();
     return end > 0 && text.substr(end).starts_with("://") ? end + 3 : 0;
+}
+
+// postgresql, postgres, or either with SQLAlchemy's driver (postgresql+psycopg2), which
+// parse_postgresql drops before libpq reads the URI.
+bool is_postgresql_scheme(std::string_view scheme) {
+    for (const std::string_view name : {"postgresql", "postgres"}) {
+        if (scheme == name) {
+            return true;
+        }
+        if (scheme.starts_with(name) && scheme.size() > name.size() + 1 &&
+            scheme[name.size()] == '+') {
+            const std::string_view driver = scheme.substr(name.size() + 1);
+            return std::all_of(driver.begin(), driver.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+            });
+        }
+    }
+    return false;
 }
 
 // The password of user:password@ right after a URL's "scheme://" (at `start`), as libpq reads
@@ -267,16 +287,15 @@ std::string mask_keyword_conninfo(const std::string& text) {
 // `conninfo` with its passwords masked, found with libpq's own grammar, so that what is left
 // cannot depend on them.
 std::string mask_conninfo(const std::string& conninfo) {
-    for (const std::string_view prefix : {"postgresql://", "postgres://"}) {
-        if (conninfo.starts_with(prefix)) {
-            return mask_uri_conninfo(conninfo, prefix.size());
-        }
+    const std::size_t scheme = scheme_length(conninfo);
+    if (scheme > 0 && is_postgresql_scheme(std::string_view(conninfo).substr(0, scheme - 3))) {
+        return mask_uri_conninfo(conninfo, scheme);
     }
     // Not a URI to libpq, but perhaps to its writer (mysql://user:password@host), and libpq may
     // quote that text whole in its message. Its credentials go first: a keyword that they seem
     // to hold must not decide what else is masked.
     Spans spans;
-    if (const std::size_t scheme = scheme_length(conninfo); scheme > 0) {
+    if (scheme > 0) {
         credentials(conninfo, scheme, spans);
     }
     return mask_keyword_conninfo(mask_spans(conninfo, spans));

@@ -88,6 +88,9 @@ TEST_CASE("mask_password: passwords as libpq reads them, in text of any length",
     CHECK(rev::mask_password("postgresql://h/d?sslmode=require&password=a b&x=1") ==
           "postgresql://h/d?sslmode=require&password=***&x=1");
     CHECK(rev::mask_password("host=h password='a\\' b' port=1") == "host=h password=*** port=1");
+    // SQLAlchemy's driver suffix does not stop the URI from being read as libpq reads it.
+    CHECK(rev::mask_password("postgresql+psycopg2://u:p w@h/d?pass%77ord=a b&x=1") ==
+          "postgresql+psycopg2://u:***@h/d?pass%77ord=***&x=1");
     // A quoted value that looks like a password keyword does not hide the real one.
     CHECK(rev::mask_password("host='password =='password = sp hount") ==
           "host='password =*** = *** hount");
