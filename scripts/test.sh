@@ -85,7 +85,7 @@ for target in "${fuzz_targets[@]}"; do
   echo "$target: ${runs:-0} executions, $crashes crashes"
   if [ "$status" -ne 0 ]; then
     fuzz_failed=1
-    grep -E -A20 'ERROR|invariant broken|runtime error' "$fuzz_work/$target.log" | head -40 || true
+    grep -a -E -A20 'ERROR|invariant broken|runtime error' "$fuzz_work/$target.log" | head -40 || true
     mkdir -p "$fuzz_build_dir/crashes"
     find "$fuzz_work" -maxdepth 1 -name "$target-*" -exec cp {} "$fuzz_build_dir/crashes/" \;
     echo "$target: input kept in $fuzz_build_dir/crashes/; replay with $fuzz_build_dir/fuzz/$target FILE"
