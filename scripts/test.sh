@@ -53,6 +53,11 @@ ctest --test-dir "$build_dir" -j2 --output-on-failure
 # ctest shows a passing test's output only in its log: print what the torture tests counted.
 grep -h -E "^(crash|concurrency) test \(" "$build_dir/Testing/Temporary/LastTest.log" || true
 
+# The benchmark suite's smoke test (docs/benchmarks.md): every workload at small sizes against
+# the peers, checking each tool's final state. It reports timings and never fails on them.
+bench/setup.sh
+bench/run --quick --rev "$build_dir/rev" --out "$build_dir/bench-quick.md"
+
 # libFuzzer: the manifest loader, the target grammar and URL handling (fuzz/), built with clang
 # in their own folder, each run for a bounded time over a copy of its committed corpus, so that
 # fuzz/corpus stays as committed. A crash, a sanitizer report, a hang or a broken invariant
