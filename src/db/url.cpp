@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
-#include <regex>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -328,8 +327,11 @@ ConninfoOptions parse_conninfo(const std::string& conninfo, std::string& why) {
 
 DatabaseUrl parse_postgresql(std::string url) {
     // SQLAlchemy writes the driver into the scheme (postgresql+psycopg2://); libpq does not.
-    static const std::regex driver(R"(^(postgres(ql)?)\+[A-Za-z0-9_]+://)");
-    url = std::regex_replace(url, driver, "$1://");
+    const std::size_t scheme = scheme_length(url);
+    if (const std::size_t plus = url.find('+');
+        plus < scheme && is_postgresql_scheme(std::string_view(url).substr(0, scheme - 3))) {
+        url.erase(plus, scheme - 3 - plus);
+    }
     std::string why;
     const ConninfoOptions options = parse_conninfo(url, why);
     if (!options) {
