@@ -62,11 +62,10 @@ TEST_CASE("Applier: transaction boundaries per mode", "[applier]") {
                               ":3: upgrade b failed: boom (this step ran outside a transaction "
                               "and may be partly applied, so it is recorded as failed; see 'rev "
                               "resolve --help'; 1 earlier step stays applied)");
-        CHECK(runner.calls ==
-              std::vector<std::string>{"begin", "execute a/up.sql", "record upgrade a", "commit",
-                                       "begin", "record upgrade-started b", "commit",
-                                       "execute b/up.sql", "begin", "record upgrade-failed b",
-                                       "commit"});
+        CHECK(runner.calls == std::vector<std::string>{
+                                  "begin", "execute a/up.sql", "record upgrade a", "commit",
+                                  "begin", "record upgrade-started b", "commit", "execute b/up.sql",
+                                  "begin", "record upgrade-failed b", "commit"});
     }
     SECTION("stamp records inside transactions without executing") {
         rev::ApplyOptions options;
