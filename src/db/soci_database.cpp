@@ -2,9 +2,6 @@
 
 #include <rev/applier.hpp>
 
-#include <soci/sqlite3/soci-sqlite3.h>
-
-#include <array>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -51,26 +48,55 @@ void SociDatabase::run(const std::string& statement) {
     }
 }
 
-std::vector<std::vector<std::string>> SociDatabase::query(const std::string& statement) {
-    std::vector<std::vector<std::string>> rows;
+std::vector<std::string> SociDatabase::query(const std::string& statement) {
+    std::vector<std::string> values;
+    for_each_row(statement, 1, [&](Row& row) { values.push_back(std::move(row.front())); });
+    return values;
+}
+
+void SociDatabase::for_each_row(const std::string& statement, std::size_t columns,
+                                const RowHandler& on_row) {
     try {
-        soci::rowset<soci::row> result = (m_session->prepare << statement);
-        for (const soci::row& row : result) {
-            std::vector<std::string> values(row.size());
-            for (std::size_t i = 0; i < row.size(); ++i) {
-                values[i] = row.get_indicator(i) == soci::i_null ? "" : row.get<std::string>(i);
-            }
-            rows.push_back(std::move(values));
-        }
+        read_rows(statement, columns, on_row);
     } catch (const soci::soci_error& error) {
         fail("reading rev's records failed", error);
     }
-    return rows;
+}
+
+void SociDatabase::read_rows(const std::string& statement, std::size_t columns,
+                             const RowHandler& on_row) {
+    // A batch at a time into typed vectors: SOCI's rowset<row> spends more time on its dynamic
+    // column types than the database spends reading the rows.
+    constexpr std::size_t k_batch = 256;
+    std::vector<std::vector<std::string>> values(columns, std::vector<std::string>(k_batch));
+    std::vector<std::vector<soci::indicator>> indicators(columns,
+                                                         std::vector<soci::indicator>(k_batch));
+    soci::statement query(*m_session);
+    for (std::size_t c = 0; c < columns; ++c) {
+        query.exchange(soci::into(values[c], indicators[c]));
+    }
+    query.alloc();
+    query.prepare(statement);
+    query.define_and_bind();
+    query.execute();
+    Row row(columns);
+    while (query.fetch()) {
+        for (std::size_t r = 0; r < values[0].size(); ++r) {
+            for (std::size_t c = 0; c < columns; ++c) {
+                if (indicators[c][r] == soci::i_null) {
+                    row[c].clear();
+                } else {
+                    row[c].swap(values[c][r]);
+                }
+            }
+            on_row(row);
+        }
+    }
 }
 
 bool SociDatabase::has_version_tables() {
-    const auto rows = query(m_dialect.count_version_tables());
-    return !rows.empty() && rows.front().front() != "0";
+    const std::vector<std::string> count = query(m_dialect.count_version_tables());
+    return !count.empty() && count.front() != "0";
 }
 
 void SociDatabase::ensure_version_tables() {
@@ -100,8 +126,8 @@ bool SociDatabase::readable_version_tables() {
 }
 
 std::string SociDatabase::layout_version() {
-    const auto rows = query(m_dialect.select_layout_version());
-    return rows.empty() ? "(none)" : rows.front().front();
+    const std::vector<std::string> version = query(m_dialect.select_layout_version());
+    return version.empty() ? "(none)" : version.front();
 }
 
 void SociDatabase::check_layout() {
@@ -121,83 +147,6 @@ void SociDatabase::check_layout() {
 
 namespace {
 
-template <std::size_t N>
-using TextRow = std::array<std::string, N>;
-
-// Calls `on_row` with each row of `statement`, whose N columns are all text (NULL reads as ""),
-// straight from SQLite: SOCI spends several times longer per row than SQLite does. False when
-// anything fails, for SOCI to start again and report the error its usual way.
-template <std::size_t N, class OnRow>
-bool sqlite_text_rows(soci::session& session, const std::string& statement, OnRow& on_row) {
-    if (session.get_backend_name() != "sqlite3") {
-        return false;
-    }
-    sqlite_api::sqlite3* handle =
-        static_cast<soci::sqlite3_session_backend*>(session.get_backend())->conn_;
-    sqlite_api::sqlite3_stmt* prepared = nullptr;
-    const int prepare = sqlite_api::sqlite3_prepare_v2(
-        handle, statement.c_str(), static_cast<int>(statement.size()), &prepared, nullptr);
-    const std::unique_ptr<sqlite_api::sqlite3_stmt, int (*)(sqlite_api::sqlite3_stmt*)> query(
-        prepared, sqlite_api::sqlite3_finalize);
-    if (prepare != SQLITE_OK || !query ||
-        sqlite_api::sqlite3_column_count(query.get()) != static_cast<int>(N)) {
-        return false;
-    }
-    TextRow<N> row;
-    int status = SQLITE_ROW;
-    while ((status = sqlite_api::sqlite3_step(query.get())) == SQLITE_ROW) {
-        for (std::size_t c = 0; c < N; ++c) {
-            const auto column = static_cast<int>(c);
-            const auto* text = sqlite_api::sqlite3_column_text(query.get(), column);
-            const auto size =
-                static_cast<std::size_t>(sqlite_api::sqlite3_column_bytes(query.get(), column));
-            row[c].assign(text == nullptr ? "" : reinterpret_cast<const char*>(text),
-                          text == nullptr ? 0 : size);
-        }
-        on_row(row);
-    }
-    return status == SQLITE_DONE;
-}
-
-// Calls `on_row` with each row of `statement`, whose N columns are all text (NULL reads as "").
-// Should SQLite's own reading fail part-way, `restart` forgets the rows given so far and SOCI
-// reads them all again, fetching a batch at a time: its row-by-row rowset<row> spends more time
-// on its dynamic column types than the database spends reading the rows.
-template <std::size_t N, class OnRow, class Restart>
-void for_each_text_row(soci::session& session, const std::string& statement, OnRow on_row,
-                       Restart restart) {
-    if (sqlite_text_rows<N>(session, statement, on_row)) {
-        return;
-    }
-    restart();
-    constexpr std::size_t k_batch = 256;
-    std::array<std::vector<std::string>, N> columns;
-    std::array<std::vector<soci::indicator>, N> indicators;
-    soci::statement query(session);
-    for (std::size_t c = 0; c < N; ++c) {
-        columns[c].resize(k_batch);
-        indicators[c].resize(k_batch);
-        query.exchange(soci::into(columns[c], indicators[c]));
-    }
-    query.alloc();
-    query.prepare(statement);
-    query.define_and_bind();
-    query.execute();
-    TextRow<N> row;
-    while (query.fetch()) {
-        for (std::size_t r = 0; r < columns[0].size(); ++r) {
-            for (std::size_t c = 0; c < N; ++c) {
-                if (indicators[c][r] == soci::i_null) {
-                    row[c].clear();
-                } else {
-                    row[c].swap(columns[c][r]);
-                }
-            }
-            on_row(row);
-        }
-    }
-}
-
 AppliedRevision::State state_named(const std::string& name) {
     if (name == "upgrading") {
         return AppliedRevision::State::upgrading;
@@ -215,25 +164,18 @@ std::vector<AppliedRevision> SociDatabase::applied() {
     if (!readable_version_tables()) {
         return result;
     }
-    try {
-        for_each_text_row<11>(
-            *m_session, m_dialect.select_applied(),
-            [&](TextRow<11>& row) {
-                AppliedRevision& applied = result.emplace_back();
-                applied.revision = std::move(row[0]);
-                applied.seq = std::stoll(row[1]);
-                applied.checksums = {std::move(row[2]), std::move(row[3]), std::move(row[4])};
-                applied.applied_at = std::move(row[5]);
-                applied.applied_by = std::move(row[6]);
-                applied.duration_ms = std::stoll(row[7]);
-                applied.rev_version = std::move(row[8]);
-                applied.state = state_named(row[9]);
-                applied.error = std::move(row[10]);
-            },
-            [&] { result.clear(); });
-    } catch (const soci::soci_error& error) {
-        fail("reading rev's records failed", error);
-    }
+    for_each_row(m_dialect.select_applied(), 11, [&](Row& row) {
+        AppliedRevision& applied = result.emplace_back();
+        applied.revision = std::move(row[0]);
+        applied.seq = std::stoll(row[1]);
+        applied.checksums = {std::move(row[2]), std::move(row[3]), std::move(row[4])};
+        applied.applied_at = std::move(row[5]);
+        applied.applied_by = std::move(row[6]);
+        applied.duration_ms = std::stoll(row[7]);
+        applied.rev_version = std::move(row[8]);
+        applied.state = state_named(row[9]);
+        applied.error = std::move(row[10]);
+    });
     return result;
 }
 
@@ -242,27 +184,16 @@ std::vector<LogEntry> SociDatabase::log(std::size_t limit) {
     if (!readable_version_tables()) {
         return result;
     }
-    try {
-        for_each_text_row<8>(
-            *m_session, m_dialect.select_log(limit),
-            [&](TextRow<8>& row) {
-                result.push_back({std::stoll(row[0]), std::move(row[1]), std::move(row[2]),
-                                  std::move(row[3]), std::move(row[4]), std::stoll(row[5]),
-                                  std::move(row[6]), std::move(row[7])});
-            },
-            [&] { result.clear(); });
-    } catch (const soci::soci_error& error) {
-        fail("reading rev's records failed", error);
-    }
+    for_each_row(m_dialect.select_log(limit), 8, [&](Row& row) {
+        result.push_back({std::stoll(row[0]), std::move(row[1]), std::move(row[2]),
+                          std::move(row[3]), std::move(row[4]), std::stoll(row[5]),
+                          std::move(row[6]), std::move(row[7])});
+    });
     return result;
 }
 
 std::vector<std::string> SociDatabase::tables() {
-    std::vector<std::string> names;
-    for (auto& row : query(m_dialect.select_tables())) {
-        names.push_back(row.front());
-    }
-    return names;
+    return query(m_dialect.select_tables());
 }
 
 void SociDatabase::lock(std::chrono::milliseconds timeout) {

@@ -6,6 +6,7 @@
 
 #include <soci/soci.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -49,8 +50,17 @@ protected:
     const Dialect& dialect() const { return m_dialect; }
     // Runs one statement of rev's own; throws DatabaseError naming the database.
     void run(const std::string& statement);
-    // Rows of a query whose columns are all text.
-    std::vector<std::vector<std::string>> query(const std::string& statement);
+    using Row = std::vector<std::string>;
+    using RowHandler = std::function<void(Row&)>;
+    // Calls `on_row` with each row of `statement`, whose `columns` columns are all text (NULL
+    // reads as ""); throws DatabaseError naming the database.
+    void for_each_row(const std::string& statement, std::size_t columns, const RowHandler& on_row);
+    // The one column of each row of `statement`.
+    std::vector<std::string> query(const std::string& statement);
+    // How an engine reads rows; may throw soci::soci_error. SOCI's, a batch at a time, unless the
+    // engine has a faster way.
+    virtual void read_rows(const std::string& statement, std::size_t columns,
+                           const RowHandler& on_row);
     [[noreturn]] void fail(const std::string& doing, const std::exception& error) const;
 
 private:

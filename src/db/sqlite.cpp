@@ -77,6 +77,35 @@ public:
 
     bool in_transaction() override { return sqlite_api::sqlite3_get_autocommit(native()) == 0; }
 
+    // Straight from SQLite: SOCI spends several times longer per row than SQLite does, which
+    // shows in `current` and `status` on a long history.
+    void read_rows(const std::string& statement, std::size_t columns,
+                   const RowHandler& on_row) override {
+        sqlite_api::sqlite3* handle = native();
+        sqlite_api::sqlite3_stmt* raw = nullptr;
+        if (sqlite_api::sqlite3_prepare_v2(handle, statement.c_str(),
+                                           static_cast<int>(statement.size()), &raw,
+                                           nullptr) != SQLITE_OK) {
+            throw soci::soci_error(sqlite_api::sqlite3_errmsg(handle));
+        }
+        const std::unique_ptr<sqlite_api::sqlite3_stmt, StatementFinalizer> query(raw);
+        Row row(columns);
+        int status = SQLITE_ROW;
+        while ((status = sqlite_api::sqlite3_step(query.get())) == SQLITE_ROW) {
+            for (std::size_t c = 0; c < columns; ++c) {
+                const auto column = static_cast<int>(c);
+                const auto* text = sqlite_api::sqlite3_column_text(query.get(), column);
+                row[c].assign(text == nullptr ? "" : reinterpret_cast<const char*>(text),
+                              static_cast<std::size_t>(
+                                  sqlite_api::sqlite3_column_bytes(query.get(), column)));
+            }
+            on_row(row);
+        }
+        if (status != SQLITE_DONE) {
+            throw soci::soci_error(sqlite_api::sqlite3_errmsg(handle));
+        }
+    }
+
     void run_script(const Script& script) override {
         sqlite_api::sqlite3* handle = native();
         const std::string& text = script.text;
