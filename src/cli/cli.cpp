@@ -189,6 +189,11 @@ std::unique_ptr<Database> Context::connect(IfMissing if_missing) {
     return rev::connect(database_url(), version_tables(), if_missing);
 }
 
+std::chrono::milliseconds Context::lock_timeout(double seconds) {
+    const double wait = seconds >= 0 ? seconds : config().lock_timeout_seconds;
+    return std::chrono::milliseconds(static_cast<long long>(wait * 1000));
+}
+
 AppliedSet Context::applied_set(Database& database) {
     return to_applied_set(graph(), database.applied(), database.url().display);
 }

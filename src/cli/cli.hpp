@@ -8,6 +8,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <chrono>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -55,6 +56,9 @@ public:
     void warn(const std::string& message);
     VersionTables version_tables();
     std::unique_ptr<Database> connect(IfMissing if_missing);
+    // How long to wait for another rev: `seconds` when given (not negative), else [run]
+    // lock_timeout.
+    std::chrono::milliseconds lock_timeout(double seconds = -1);
     // The database's applied revisions as graph vertices. Throws when the database names
     // revisions that the folder does not have.
     AppliedSet applied_set(Database& database);

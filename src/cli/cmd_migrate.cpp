@@ -135,9 +135,7 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
     options.apply = apply_options(context, arguments, kind);
     options.purge = arguments.purge;
     options.on_warning = [&context](const std::string& message) { context.warn(message); };
-    const double seconds = arguments.lock_timeout >= 0 ? arguments.lock_timeout
-                                                       : context.config().lock_timeout_seconds;
-    options.lock_timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+    options.lock_timeout = context.lock_timeout(arguments.lock_timeout);
 
     const auto started = std::chrono::steady_clock::now();
     const MoveResult result = move_database(*database, graph, target, options);

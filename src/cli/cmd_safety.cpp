@@ -131,11 +131,6 @@ void print_json(Context& context, const CheckReport& report) {
     context.out() << toml::json_formatter{json} << "\n";
 }
 
-std::chrono::milliseconds lock_timeout(Context& context) {
-    return std::chrono::milliseconds(
-        static_cast<long long>(context.config().lock_timeout_seconds * 1000));
-}
-
 } // namespace
 
 int cmd_check(Context& context, const Args& args) {
@@ -175,7 +170,7 @@ int cmd_rehash(Context& context, const Args& args) {
         ids.push_back(graph.revision(resolve_revision(graph, revision)).id);
     }
     auto database = context.connect(IfMissing::fail);
-    const RehashResult result = rehash(*database, graph, ids, lock_timeout(context));
+    const RehashResult result = rehash(*database, graph, ids, context.lock_timeout());
     for (const std::string& id : result.rehashed) {
         context.progress() << "  rehashed   " << id << "\n";
     }
@@ -208,7 +203,7 @@ int cmd_resolve(Context& context, const Args& args) {
     const std::string id = graph.revision(resolve_revision(graph, revision)).id;
     auto database = context.connect(IfMissing::fail);
     resolve(*database, id, applied ? Resolution::applied : Resolution::reverted,
-            lock_timeout(context));
+            context.lock_timeout());
     context.progress() << "resolved " << id << " as " << (applied ? "applied" : "reverted")
                        << " in " << database->url().display << "\n";
     return 0;
