@@ -11,14 +11,9 @@ using rev::test::run_rev;
 using rev::test::RunResult;
 using rev::test::TempDir;
 using rev::test::write_revision;
+using rev::test::write_sqlite_project;
 
 namespace {
-
-void write_project(const TempDir& dir, const std::string& config = "") {
-    dir.write("migrate.toml", "[database]\nurl = \"sqlite:///app.db\"\n" + config);
-    write_revision(dir, "a1", {});
-    write_revision(dir, "b2", {"a1"});
-}
 
 const std::string k_ok = "ok: versions and sqlite:///app.db pass every check\n";
 
@@ -26,7 +21,7 @@ const std::string k_ok = "ok: versions and sqlite:///app.db pass every check\n";
 
 TEST_CASE("rev check: a clean project passes", "[cli][check]") {
     TempDir dir;
-    write_project(dir);
+    write_sqlite_project(dir);
     CHECK(run_rev(dir.path(), {"upgrade", "head"}).exit_code == 0);
     const RunResult result = run_rev(dir.path(), {"check"});
     CHECK(result.exit_code == 0);
@@ -50,7 +45,7 @@ TEST_CASE("rev check: a clean project passes", "[cli][check]") {
 
 TEST_CASE("rev check: findings exit 1, one line each", "[cli][check]") {
     TempDir dir;
-    write_project(dir);
+    write_sqlite_project(dir);
     SECTION("a second head, with the command that fixes it") {
         write_revision(dir, "c3", {"a1"});
         const RunResult result = run_rev(dir.path(), {"check"});
@@ -59,7 +54,7 @@ TEST_CASE("rev check: findings exit 1, one line each", "[cli][check]") {
                             "-m \"merge\"', or allow this with [check] allow_multiple_heads = "
                             "true in migrate.toml\n1 finding in versions and sqlite:///app.db\n");
         SECTION("allowed in migrate.toml") {
-            write_project(dir, "[check]\nallow_multiple_heads = true\n");
+            write_sqlite_project(dir, "[check]\nallow_multiple_heads = true\n");
             CHECK(run_rev(dir.path(), {"check"}).exit_code == 0);
         }
     }
@@ -99,7 +94,7 @@ TEST_CASE("rev check: findings exit 1, one line each", "[cli][check]") {
 
 TEST_CASE("rev check: could not check exits 3", "[cli][check]") {
     TempDir dir;
-    write_project(dir);
+    write_sqlite_project(dir);
     SECTION("an unreachable server; the password stays hidden") {
         const RunResult result =
             run_rev(dir.path(),
@@ -133,7 +128,7 @@ TEST_CASE("rev check: could not check exits 3", "[cli][check]") {
 
 TEST_CASE("rev rehash: accepts changed files, after which moves go on", "[cli][rehash]") {
     TempDir dir;
-    write_project(dir);
+    write_sqlite_project(dir);
     CHECK(run_rev(dir.path(), {"upgrade", "a1"}).exit_code == 0);
     dir.write("versions/a1/up.sql", "CREATE TABLE t_a1 (x INTEGER, y INTEGER);\n");
     const RunResult refused = run_rev(dir.path(), {"upgrade", "head"});
@@ -162,7 +157,7 @@ TEST_CASE("rev rehash: accepts changed files, after which moves go on", "[cli][r
 
 TEST_CASE("rev resolve: arguments", "[cli][resolve]") {
     TempDir dir;
-    write_project(dir);
+    write_sqlite_project(dir);
     CHECK(run_rev(dir.path(), {"upgrade", "head"}).exit_code == 0);
     SECTION("one of --applied and --reverted") {
         for (const auto& args :
@@ -185,7 +180,7 @@ TEST_CASE("rev resolve: arguments", "[cli][resolve]") {
 
 TEST_CASE("rev: a failed non-transactional step, end to end", "[cli][resolve]") {
     TempDir dir;
-    write_project(dir);
+    write_sqlite_project(dir);
     write_revision(dir, "c3", {"b2"}, "transactional = false\n");
     dir.write("versions/c3/up.sql", "CREATE TABLE t_c3 (x INTEGER);\nSELECT * FROM nowhere;\n");
     const RunResult failed = run_rev(dir.path(), {"upgrade", "head", "-q"});

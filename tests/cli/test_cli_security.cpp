@@ -33,9 +33,7 @@ std::string slurp(const fs::path& path) {
 
 // a1 - b2, with b2 applied, and a table `victim` the injections below try to drop.
 void write_project(const TempDir& dir) {
-    dir.write("migrate.toml", "[database]\nurl = \"sqlite:///app.db\"\n");
-    write_revision(dir, "a1", {});
-    write_revision(dir, "b2", {"a1"});
+    rev::test::write_sqlite_project(dir);
     dir.write("versions/a1/up.sql", "CREATE TABLE victim (x INTEGER);\n");
     dir.write("versions/a1/down.sql", "DROP TABLE victim;\n");
     REQUIRE(run_rev(dir.path(), {"-q", "upgrade", "head"}).exit_code == 0);

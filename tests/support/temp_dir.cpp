@@ -66,6 +66,12 @@ void write_config(const TempDir& dir) {
     dir.write("migrate.toml", "[revisions]\ndir = \"versions\"\n");
 }
 
+void write_sqlite_project(const TempDir& dir, const std::string& config) {
+    dir.write("migrate.toml", "[database]\nurl = \"sqlite:///app.db\"\n" + config);
+    write_revision(dir, "a1", {});
+    write_revision(dir, "b2", {"a1"});
+}
+
 void write_manifest(const TempDir& dir, const std::string& folder, const std::string& manifest) {
     const std::filesystem::path path = std::filesystem::path("versions") / folder;
     dir.write(path / "manifest.toml", manifest);

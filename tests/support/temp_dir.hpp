@@ -48,6 +48,10 @@ void write_revision(const TempDir& dir, const std::string& id,
 // Writes `<dir>/migrate.toml` naming `versions` as the revisions folder and no database.
 void write_config(const TempDir& dir);
 
+// Writes a project on SQLite (`sqlite:///app.db`) with revisions a1 - b2; `config` is added to
+// migrate.toml after its [database] section.
+void write_sqlite_project(const TempDir& dir, const std::string& config = "");
+
 // Writes `versions/<folder>/manifest.toml` holding exactly `manifest`, with one-line up.sql and
 // down.sql beside it: for manifests with defects.
 void write_manifest(const TempDir& dir, const std::string& folder, const std::string& manifest);
