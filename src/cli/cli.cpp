@@ -145,9 +145,18 @@ const Config& Context::config() {
 
 const RevisionGraph& Context::graph() {
     if (!m_graph) {
-        m_graph = std::make_unique<RevisionGraph>(load_revision_graph(config().revisions_dir));
+        m_graph = std::make_unique<RevisionGraph>(
+            m_graph_loading.valid() ? m_graph_loading.get()
+                                    : load_revision_graph(config().revisions_dir));
     }
     return *m_graph;
+}
+
+void Context::load_graph_in_background() {
+    if (!m_graph && !m_graph_loading.valid()) {
+        m_graph_loading =
+            std::async(std::launch::async, load_revision_graph, config().revisions_dir);
+    }
 }
 
 std::ostream& Context::progress() {

@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 
 #include <chrono>
+#include <future>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -45,6 +46,10 @@ public:
     GlobalOptions& options() { return m_options; }
     const Config& config();
     const RevisionGraph& graph();
+    // Starts loading the graph in another thread, for a command that reads the database
+    // meanwhile: on SQLite the first query parses the whole schema, which at thousands of
+    // tables takes as long as the load. graph() waits for it and throws what it threw.
+    void load_graph_in_background();
     std::ostream& out() { return m_out; }
     // Progress goes here; -q silences it.
     std::ostream& progress();
@@ -68,6 +73,7 @@ private:
     std::ostream& m_out;
     std::optional<Config> m_config;
     std::unique_ptr<RevisionGraph> m_graph;
+    std::future<RevisionGraph> m_graph_loading;
 };
 
 // One row of the command table: `rev NAME ...` runs `run`.

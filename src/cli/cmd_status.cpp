@@ -45,9 +45,10 @@ int cmd_current(Context& context, const Args& args) {
     if (!line.parse(context, args)) {
         return 0;
     }
+    context.load_graph_in_background();
     auto database = context.connect(IfMissing::fail);
-    const RevisionGraph& graph = context.graph();
     if (verbose) {
+        context.graph(); // a broken folder fails every command that reads it
         for (const AppliedRevision& row : database->applied()) {
             context.out() << row.seq << "  " << row.revision << "  " << row.applied_at << "  "
                           << row.applied_by << "  " << row.duration_ms << " ms  rev "
@@ -55,7 +56,9 @@ int cmd_current(Context& context, const Args& args) {
         }
         return 0;
     }
-    for (auto head : read_applied(context, *database).heads(graph)) {
+    const AppliedSet applied = read_applied(context, *database);
+    const RevisionGraph& graph = context.graph();
+    for (auto head : applied.heads(graph)) {
         context.out() << revision_line(graph, head) << "\n";
     }
     return 0;
@@ -66,9 +69,10 @@ int cmd_status(Context& context, const Args& args) {
     if (!line.parse(context, args)) {
         return 0;
     }
+    context.load_graph_in_background();
     auto database = context.connect(IfMissing::fail);
-    const RevisionGraph& graph = context.graph();
     const AppliedSet applied = read_applied(context, *database);
+    const RevisionGraph& graph = context.graph();
     const RevisionGraph::Vertices pending = applied.pending(graph);
     context.out() << "database: " << database->url().display << "\n"
                   << "applied:  " << applied.in_order.size() << " of " << graph.size()
