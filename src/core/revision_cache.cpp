@@ -1,20 +1,7 @@
 #include "revision_cache.hpp"
 
-#include <rev/checksum.hpp>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cstdlib>
-#include <cstring>
-#include <ctime>
-#include <memory>
-#include <system_error>
-#include <thread>
 
 namespace rev::detail {
 
@@ -22,519 +9,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The file: a header, then the payload (the absolute cached folder, then records).
-//     "REVCACHE"  u32 format version  u32 byte-order mark  u64 payload size  u64 checksum
-// A record is u8 kind, u32 body size, body; a body starts with its relative path and key.
-constexpr std::string_view k_magic = "REVCACHE";
-constexpr std::uint32_t k_format_version = 1;
-constexpr std::uint32_t k_byte_order_mark = 0x01020304;
-constexpr std::size_t k_header_size = 32;
-constexpr std::uint64_t k_max_file_size = std::uint64_t{1} << 30;
-
-// Record kinds: a folder's listing and a manifest's revision (.cache), a file's checksum
-// (.sums).
-constexpr std::uint8_t k_listing = 1;
-constexpr std::uint8_t k_revision = 2;
-constexpr std::uint8_t k_checksum = 3;
-constexpr std::size_t k_record_kinds = 4;
-
 // A listing's entry is a byte of flags: whether it is a folder, and which of these names it
 // has (0: another, whose text follows).
 constexpr std::uint8_t k_entry_folder = 1;
 constexpr std::array<std::string_view, 4> k_entry_names = {"", "manifest.toml", "up.sql",
                                                            "down.sql"};
 
-std::int64_t nanoseconds(const struct timespec& time) {
-    return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
-}
-
-// Catches a damaged file, not an attacker: the file lives in the user's own cache folder.
-std::uint64_t checksum(std::string_view data) {
-    std::uint64_t hash = 0xcbf29ce484222325ULL ^ data.size();
-    const auto mix = [&hash](std::uint64_t word) {
-        hash = (hash ^ word) * 0x9e3779b97f4a7c15ULL;
-        hash ^= hash >> 29;
-    };
-    std::size_t at = 0;
-    for (; at + 8 <= data.size(); at += 8) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, data.data() + at, 8);
-        mix(word);
-    }
-    for (; at < data.size(); ++at) {
-        mix(static_cast<unsigned char>(data[at]));
-    }
-    return hash;
-}
-
-class Writer {
-public:
-    explicit Writer(std::string& out) : m_out(out) {}
-
-    template <class T>
-    void number(T value) {
-        m_out.append(reinterpret_cast<const char*>(&value), sizeof(value));
-    }
-    void text(std::string_view value) {
-        number(static_cast<std::uint32_t>(value.size()));
-        m_out.append(value);
-    }
-    void texts(const std::vector<std::string>& values) {
-        number(static_cast<std::uint32_t>(values.size()));
-        for (const std::string& value : values) {
-            text(value);
-        }
-    }
-    void key(const StatKey& key) {
-        number(key.device);
-        number(key.inode);
-        number(key.size);
-        number(key.mode);
-        number(key.mtime_ns);
-        number(key.ctime_ns);
-    }
-
-    // Starts a record; end_record() fills in its size.
-    void begin_record(std::uint8_t kind, std::string_view path, const StatKey& key) {
-        number(kind);
-        m_size_at = m_out.size();
-        number(std::uint32_t{0});
-        text(path);
-        this->key(key);
-    }
-    void end_record() {
-        const auto size = static_cast<std::uint32_t>(m_out.size() - m_size_at - 4);
-        std::memcpy(m_out.data() + m_size_at, &size, sizeof(size));
-    }
-
-private:
-    std::string& m_out;
-    std::size_t m_size_at = 0;
-};
-
-// Reads what Writer wrote; any read past the end leaves ok() false and yields zeros.
-class Reader {
-public:
-    explicit Reader(std::string_view in) : m_in(in) {}
-
-    bool ok() const { return m_ok; }
-    bool at_end() const { return m_at == m_in.size(); }
-    std::size_t left() const { return m_in.size() - m_at; }
-
-    template <class T>
-    T number() {
-        T value{};
-        if (!take(sizeof(T))) {
-            return value;
-        }
-        std::memcpy(&value, m_in.data() + m_at - sizeof(T), sizeof(T));
-        return value;
-    }
-    std::string_view bytes(std::size_t size) {
-        if (!take(size)) {
-            return {};
-        }
-        return m_in.substr(m_at - size, size);
-    }
-    std::string_view text() { return bytes(number<std::uint32_t>()); }
-    std::vector<std::string> texts() {
-        const auto count = number<std::uint32_t>();
-        std::vector<std::string> values;
-        // Every text takes at least its 4-byte size, which bounds a damaged count.
-        if (count > left() / 4) {
-            m_ok = false;
-            return values;
-        }
-        values.reserve(count);
-        for (std::uint32_t i = 0; i < count && m_ok; ++i) {
-            values.emplace_back(text());
-        }
-        return values;
-    }
-    StatKey key() {
-        StatKey key;
-        key.device = number<std::uint64_t>();
-        key.inode = number<std::uint64_t>();
-        key.size = number<std::uint64_t>();
-        key.mode = number<std::uint64_t>();
-        key.mtime_ns = number<std::int64_t>();
-        key.ctime_ns = number<std::int64_t>();
-        return key;
-    }
-
-private:
-    bool take(std::size_t size) {
-        if (!m_ok || size > m_in.size() - m_at) {
-            m_ok = false;
-            return false;
-        }
-        m_at += size;
-        return true;
-    }
-
-    std::string_view m_in;
-    std::size_t m_at = 0;
-    bool m_ok = true;
-};
-
-bool no_cache_requested() {
-    const char* value = std::getenv("REV_NO_CACHE");
-    return value != nullptr && *value != '\0' && std::string_view(value) != "0";
-}
-
-// Where the XDG base directory specification puts caches; a relative value is to be ignored.
-std::optional<fs::path> cache_home() {
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg == '/') {
-        return fs::path(xdg);
-    }
-    if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
-        return fs::path(home) / ".cache";
-    }
-    return std::nullopt;
-}
-
-std::string absolute_folder(const fs::path& directory) {
-    std::error_code ec;
-    std::string path = fs::absolute(directory, ec).lexically_normal().string();
-    while (path.size() > 1 && path.back() == '/') {
-        path.pop_back();
-    }
-    return path;
-}
-
-bool write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const ssize_t written = ::write(fd, data.data(), data.size());
-        if (written < 0 && errno == EINTR) {
-            continue;
-        }
-        if (written <= 0) {
-            return false;
-        }
-        data.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return true;
-}
-
-// Writes `data` to `file` through a temporary file and a rename, so that a reader sees the old
-// file or the new one, never half of one.
-bool replace_file(const fs::path& file, std::string_view data) {
-    std::error_code ec;
-    fs::create_directories(file.parent_path(), ec);
-    std::string temporary = file.string() + ".XXXXXX";
-    const int fd = ::mkstemp(temporary.data());
-    if (fd < 0) {
-        return false;
-    }
-    const bool written = write_all(fd, data);
-    const bool closed = ::close(fd) == 0;
-    if (!written || !closed || ::rename(temporary.c_str(), file.c_str()) != 0) {
-        ::unlink(temporary.c_str());
-        return false;
-    }
-    return true;
-}
-
-// Cache files are named after folders, and folders come and go (scratch copies, CI
-// workspaces): files unused for this long are removed when another is written. Reading a file
-// marks it used, at most once a day.
-constexpr std::int64_t k_day_ns = std::int64_t{24} * 3600 * 1'000'000'000;
-constexpr std::int64_t k_unused_ns = 90 * k_day_ns;
-
-void remove_unused(const fs::path& folder, std::int64_t now_ns) {
-    std::error_code ec;
-    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator();
-         it.increment(ec)) {
-        struct stat status {};
-        const std::string name = it->path().filename().string();
-        const bool ours = name.ends_with(".cache") || name.ends_with(".sums") ||
-                          name.find(".cache.") != std::string::npos ||
-                          name.find(".sums.") != std::string::npos;
-        if (ours && ::lstat(it->path().c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
-            nanoseconds(status.st_mtim) < now_ns - k_unused_ns) {
-            ::unlink(it->path().c_str());
-        }
-    }
-}
-
 } // namespace
-
-std::optional<std::string> read_file_at(int folder, const std::string& relative, StatKey& key) {
-    const int fd = ::openat(folder, relative.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return std::nullopt;
-    }
-    std::optional<std::string> text;
-    if (const std::optional<StatKey> opened = stat_key(fd, ""); opened && !S_ISDIR(opened->mode)) {
-        key = *opened;
-        text.emplace();
-        text->resize(static_cast<std::size_t>(key.size) + 1);
-        std::size_t size = 0;
-        for (;;) {
-            if (size == text->size()) {
-                text->resize(2 * size);
-            }
-            const ssize_t got = ::read(fd, text->data() + size, text->size() - size);
-            if (got < 0 && errno == EINTR) {
-                continue;
-            }
-            if (got < 0) {
-                text.reset();
-                break;
-            }
-            if (got == 0) {
-                text->resize(size);
-                break;
-            }
-            size += static_cast<std::size_t>(got);
-        }
-    }
-    ::close(fd);
-    return text;
-}
-
-std::optional<StatKey> stat_key(int folder, const char* path) {
-    // statx rather than fstatat: it copies out only the fields asked for, which shows when a
-    // load takes the key of 20,000 files.
-    struct statx status {};
-    const int flags = AT_STATX_DONT_SYNC | (*path == '\0' ? AT_EMPTY_PATH : 0);
-    const unsigned mask =
-        STATX_TYPE | STATX_MODE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME;
-    if (::statx(folder, path, flags, mask, &status) != 0 || (status.stx_mask & mask) != mask) {
-        return std::nullopt;
-    }
-    const auto nanoseconds_of = [](const struct statx_timestamp& time) {
-        return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
-    };
-    StatKey key;
-    key.device = makedev(status.stx_dev_major, status.stx_dev_minor);
-    key.inode = status.stx_ino;
-    key.size = status.stx_size;
-    key.mode = status.stx_mode;
-    key.mtime_ns = nanoseconds_of(status.stx_mtime);
-    key.ctime_ns = nanoseconds_of(status.stx_ctime);
-    return key;
-}
-
-std::optional<fs::path> CacheStore::cache_file(const fs::path& directory,
-                                               std::string_view extension) {
-    std::optional<fs::path> home = cache_home();
-    if (!home) {
-        return std::nullopt;
-    }
-    return *home / "rev" / (sha256_hex(absolute_folder(directory)) + std::string(extension));
-}
-
-CacheStore::CacheStore(const fs::path& directory, std::string_view extension)
-    : m_tables(k_record_kinds) {
-    if (no_cache_requested()) {
-        return;
-    }
-    std::optional<fs::path> file = cache_file(directory, extension);
-    if (!file) {
-        return;
-    }
-    m_file = std::move(*file);
-    m_root = absolute_folder(directory);
-    // File times come from the coarse clock: a change after this moment has a ctime >= it.
-    struct timespec now {};
-    ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
-    m_start_ns = nanoseconds(now);
-    if (read_file()) {
-        index_records();
-    }
-}
-
-bool CacheStore::read_file() {
-    const int fd = ::open(m_file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return false;
-    }
-    struct stat status {};
-    bool ok = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) &&
-              static_cast<std::uint64_t>(status.st_size) >= k_header_size &&
-              static_cast<std::uint64_t>(status.st_size) <= k_max_file_size;
-    const auto size = static_cast<std::size_t>(status.st_size);
-    if (ok && nanoseconds(status.st_mtim) < m_start_ns - k_day_ns) {
-        ::futimens(fd, nullptr);
-    }
-    if (ok) {
-        // Not a std::string: resizing one would first fill megabytes with zeros.
-        m_read = std::make_unique_for_overwrite<char[]>(size);
-        std::size_t at = 0;
-        while (at < size) {
-            const ssize_t got = ::read(fd, m_read.get() + at, size - at);
-            if (got < 0 && errno == EINTR) {
-                continue;
-            }
-            if (got <= 0) {
-                break;
-            }
-            at += static_cast<std::size_t>(got);
-        }
-        ok = at == size;
-    }
-    ::close(fd);
-    if (!ok) {
-        return false;
-    }
-    const std::string_view file(m_read.get(), size);
-    Reader header(file.substr(0, k_header_size));
-    const bool magic = file.starts_with(k_magic);
-    header.number<std::uint64_t>();
-    const auto version = header.number<std::uint32_t>();
-    const auto byte_order = header.number<std::uint32_t>();
-    const auto payload_size = header.number<std::uint64_t>();
-    const auto sum = header.number<std::uint64_t>();
-    const std::string_view payload = file.substr(k_header_size);
-    if (!magic || version != k_format_version || byte_order != k_byte_order_mark ||
-        payload_size != payload.size() || sum != checksum(payload)) {
-        return false;
-    }
-    m_payload = payload;
-    return true;
-}
-
-const CacheStore::Record* CacheStore::Table::find(std::string_view path) {
-    // A load asks in the order the last one wrote, unless files changed in between.
-    if (next < records.size() && records[next].path == path) {
-        return &records[next++];
-    }
-    if (index.empty()) {
-        index.reserve(records.size());
-        for (std::size_t i = 0; i < records.size(); ++i) {
-            index.emplace(records[i].path, i);
-        }
-    }
-    const auto found = index.find(path);
-    if (found == index.end()) {
-        return nullptr;
-    }
-    next = found->second + 1;
-    return &records[found->second];
-}
-
-void CacheStore::index_records() {
-    Reader reader(m_payload);
-    if (reader.text() != m_root) {
-        return;
-    }
-    m_records = m_payload.substr(m_payload.size() - reader.left());
-    while (reader.ok() && !reader.at_end()) {
-        const std::string_view rest = m_payload.substr(m_payload.size() - reader.left());
-        const auto kind = reader.number<std::uint8_t>();
-        const std::string_view body = reader.bytes(reader.number<std::uint32_t>());
-        const std::string_view whole = rest.substr(0, rest.size() - reader.left());
-        Reader in(body);
-        const std::string_view path = in.text();
-        if (kind < m_tables.size()) {
-            m_tables[kind].records.push_back(
-                {kind, path, whole, body.substr(body.size() - in.left())});
-        }
-    }
-    if (!reader.ok()) {
-        for (Table& table : m_tables) {
-            table.records.clear();
-        }
-    }
-}
-
-void CacheStore::check(const Stat& stat,
-                       const std::function<std::string(const Record& record)>& path_of) {
-    std::vector<Record*> records;
-    for (Table& table : m_tables) {
-        for (Record& record : table.records) {
-            records.push_back(&record);
-        }
-    }
-    const auto check_range = [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-            Record& record = *records[i];
-            const std::optional<StatKey> key = stat(path_of(record));
-            record.current = key && *key == Reader(record.rest).key();
-        }
-    };
-    // Each thread takes a slice; below a few thousand entries, starting one costs more than
-    // it saves.
-    constexpr std::size_t k_per_thread = 2048;
-    const std::size_t threads =
-        std::clamp<std::size_t>(std::min<std::size_t>(std::thread::hardware_concurrency(), 4), 1,
-                                std::max<std::size_t>(records.size() / k_per_thread, 1));
-    std::vector<std::thread> helpers;
-    const std::size_t slice = (records.size() + threads - 1) / threads;
-    std::size_t begin = 0;
-    for (std::size_t t = 1; t < threads; ++t, begin += slice) {
-        try {
-            helpers.emplace_back(check_range, begin, begin + slice);
-        } catch (const std::system_error&) {
-            check_range(begin, begin + slice);
-        }
-    }
-    check_range(begin, records.size());
-    for (std::thread& helper : helpers) {
-        helper.join();
-    }
-}
-
-const CacheStore::Record* CacheStore::hit(std::uint8_t kind, std::string_view path) {
-    const Record* record = m_tables[kind].find(path);
-    return record != nullptr && record->current ? record : nullptr;
-}
-
-void CacheStore::keep_read(const Record& record) {
-    m_kept.push_back({record.whole.data(), 0, record.whole.size()});
-}
-
-bool CacheStore::keepable(const StatKey& key) const {
-    // A file system that keeps whole seconds (nanoseconds 0) may hide two changes within one.
-    const std::int64_t latest =
-        key.ctime_ns % 1'000'000'000 == 0 ? key.ctime_ns + 2'000'000'000 : key.ctime_ns;
-    return enabled() && latest < m_start_ns;
-}
-
-void CacheStore::keep_fresh(std::size_t start) {
-    m_kept.push_back({nullptr, start, m_fresh.size() - start});
-}
-
-// True when what was kept is every record as read, in the same order.
-bool CacheStore::unchanged() const {
-    const char* expected = m_records.data();
-    for (const Piece& piece : m_kept) {
-        if (piece.read != expected || expected == nullptr) {
-            return false;
-        }
-        expected += piece.size;
-    }
-    return expected == m_records.data() + m_records.size();
-}
-
-void CacheStore::save(std::size_t entries) {
-    if (!enabled() || m_discarded || entries < k_min_revisions_to_cache || unchanged()) {
-        return;
-    }
-    std::string payload;
-    Writer(payload).text(m_root);
-    for (const Piece& piece : m_kept) {
-        if (piece.read != nullptr) {
-            payload.append(piece.read, piece.size);
-        } else {
-            payload.append(m_fresh, piece.offset, piece.size);
-        }
-    }
-    std::string file;
-    file.reserve(k_header_size + payload.size());
-    file.append(k_magic);
-    Writer header(file);
-    header.number(k_format_version);
-    header.number(k_byte_order_mark);
-    header.number(static_cast<std::uint64_t>(payload.size()));
-    header.number(checksum(payload));
-    file.append(payload);
-    m_use.written = replace_file(m_file, file);
-    if (m_use.written) {
-        remove_unused(m_file.parent_path(), m_start_ns);
-    }
-}
 
 RevisionCache::RevisionCache(const fs::path& directory) : CacheStore(directory, ".cache") {}
 
@@ -557,7 +38,7 @@ std::optional<FolderListing> RevisionCache::listing(std::string_view folder) {
     if (record == nullptr) {
         return std::nullopt;
     }
-    Reader in(record->rest);
+    RecordReader in(record->rest);
     in.key();
     FolderListing listing;
     const auto count = in.number<std::uint32_t>();
@@ -585,7 +66,7 @@ std::optional<Revision> RevisionCache::revision(std::string_view folder) {
     if (record == nullptr) {
         return std::nullopt;
     }
-    Reader in(record->rest);
+    RecordReader in(record->rest);
     in.key();
     Revision revision;
     revision.id = in.text();
@@ -612,7 +93,7 @@ void RevisionCache::keep_listing(std::string_view folder, const StatKey& key,
         return;
     }
     const std::size_t start = fresh().size();
-    Writer out(fresh());
+    RecordWriter out(fresh());
     out.begin_record(k_listing, folder, key);
     out.number(static_cast<std::uint32_t>(listing.entries.size()));
     for (const FolderListing::Entry& entry : listing.entries) {
@@ -634,7 +115,7 @@ void RevisionCache::keep_revision(std::string_view folder, const StatKey& key,
         return;
     }
     const std::size_t start = fresh().size();
-    Writer out(fresh());
+    RecordWriter out(fresh());
     out.begin_record(k_revision, folder, key);
     out.text(revision.id);
     out.text(revision.message);
@@ -661,7 +142,7 @@ std::optional<std::string> ChecksumCache::checksum(std::string_view file) {
     if (record == nullptr) {
         return std::nullopt;
     }
-    Reader in(record->rest);
+    RecordReader in(record->rest);
     in.key();
     std::string sum(in.text());
     if (!in.ok()) {
@@ -678,7 +159,7 @@ void ChecksumCache::keep_checksum(std::string_view file, const StatKey& key,
         return;
     }
     const std::size_t start = fresh().size();
-    Writer out(fresh());
+    RecordWriter out(fresh());
     out.begin_record(k_checksum, file, key);
     out.text(checksum);
     out.end_record();
