@@ -139,6 +139,9 @@ private:
     // Runs the step's script; returns how long it took, in milliseconds.
     long long run_script(const Step& step, const RevisionFiles& files);
     void record_alone(const StepRecord& record);
+    // As make_record(), with the actor looked up once for the whole move.
+    StepRecord new_record(StepRecord::Event event, const std::string& revision,
+                          Checksums checksums = {}) const;
     void purge();
     void report(const StepOutcome& outcome) const;
     [[noreturn]] void fail(const Step& step, const Error& error, std::size_t done) const;
@@ -147,6 +150,7 @@ private:
     const RevisionGraph& m_graph;
     StepRunner& m_runner;
     ApplyOptions m_options;
+    std::string m_actor;
 };
 
 // Reads `revision`'s files; throws RefusedError naming a file that cannot be read.

@@ -61,14 +61,23 @@ const char* event_name(StepRecord::Event event) {
     return "unknown";
 }
 
-StepRecord make_record(StepRecord::Event event, std::string revision, Checksums checksums) {
+namespace {
+
+StepRecord record_by(std::string actor, StepRecord::Event event, std::string revision,
+                     Checksums checksums) {
     StepRecord record;
     record.event = event;
     record.revision = std::move(revision);
     record.checksums = std::move(checksums);
     record.at = utc_now();
-    record.by = current_actor();
+    record.by = std::move(actor);
     return record;
+}
+
+} // namespace
+
+StepRecord make_record(StepRecord::Event event, std::string revision, Checksums checksums) {
+    return record_by(current_actor(), event, std::move(revision), std::move(checksums));
 }
 
 RevisionFiles read_revision_files(const Revision& revision) {
@@ -131,7 +140,14 @@ std::string utc_now() {
 }
 
 Applier::Applier(const RevisionGraph& graph, StepRunner& runner, ApplyOptions options)
-    : m_graph(graph), m_runner(runner), m_options(std::move(options)) {}
+    : m_graph(graph), m_runner(runner), m_options(std::move(options)),
+      // Once per move: without USER set, each lookup reads the password database.
+      m_actor(current_actor()) {}
+
+StepRecord Applier::new_record(StepRecord::Event event, const std::string& revision,
+                               Checksums checksums) const {
+    return record_by(m_actor, event, revision, std::move(checksums));
+}
 
 std::size_t Applier::apply(const Plan& plan) {
     check_transaction_modes(plan);
@@ -215,18 +231,19 @@ StepOutcome Applier::run_outside_transaction(const Step& step, const RevisionFil
     const Revision& revision = m_graph.revision(step.revision);
     const bool up = step.direction == Direction::up;
     // Marked before the script runs, so that a failure or a crash half-way leaves the mark.
+    const Checksums checksums = checksums_of(files);
     record_alone(
-        make_record(up ? StepRecord::Event::upgrade_started : StepRecord::Event::downgrade_started,
-                    revision.id, checksums_of(files)));
+        new_record(up ? StepRecord::Event::upgrade_started : StepRecord::Event::downgrade_started,
+                   revision.id, checksums));
     StepRecord record =
-        make_record(up ? StepRecord::Event::upgrade_finished : StepRecord::Event::downgrade,
-                    revision.id, checksums_of(files));
+        new_record(up ? StepRecord::Event::upgrade_finished : StepRecord::Event::downgrade,
+                   revision.id, checksums);
     try {
         record.duration_ms = run_script(step, files);
     } catch (const Error& error) {
-        StepRecord failed = make_record(up ? StepRecord::Event::upgrade_failed
-                                           : StepRecord::Event::downgrade_failed,
-                                        revision.id, record.checksums);
+        StepRecord failed =
+            new_record(up ? StepRecord::Event::upgrade_failed : StepRecord::Event::downgrade_failed,
+                       revision.id, record.checksums);
         failed.detail = where_failed(step, error) + error.message();
         try {
             record_alone(failed);
@@ -250,7 +267,7 @@ StepOutcome Applier::run_step(const Step& step, const RevisionFiles& files) {
     const Revision& revision = m_graph.revision(step.revision);
     const long long duration_ms = m_options.stamp ? 0 : run_script(step, files);
     StepRecord record =
-        make_record(event_for(step.direction, m_options.stamp), revision.id, checksums_of(files));
+        new_record(event_for(step.direction, m_options.stamp), revision.id, checksums_of(files));
     record.duration_ms = duration_ms;
     m_runner.record(record);
     return {step, duration_ms};
@@ -267,7 +284,7 @@ long long Applier::run_script(const Step& step, const RevisionFiles& files) {
 }
 
 void Applier::purge() {
-    m_runner.record(make_record(StepRecord::Event::purge, ""));
+    m_runner.record(new_record(StepRecord::Event::purge, ""));
 }
 
 void Applier::report(const StepOutcome& outcome) const {

@@ -3,6 +3,8 @@
 #include <rev/checksum.hpp>
 #include <rev/version.hpp>
 
+#include <cctype>
+
 namespace rev::db {
 
 Dialect::Dialect(DatabaseUrl::Kind kind, VersionTables tables)
@@ -29,10 +31,10 @@ std::string Dialect::qualified(std::string_view suffix) const {
     return m_tables.schema.empty() ? table : "\"" + m_tables.schema + "\"." + table;
 }
 
-std::string Dialect::timestamp(const std::string& utc) const {
+std::string Dialect::timestamp(const std::string& placeholder) const {
     // In INSERT ... SELECT PostgreSQL would take an untyped literal for text.
-    return m_kind == DatabaseUrl::Kind::postgresql ? "CAST(" + quote(utc) + " AS TIMESTAMPTZ)"
-                                                   : quote(utc);
+    return m_kind == DatabaseUrl::Kind::postgresql ? "CAST(" + placeholder + " AS TIMESTAMPTZ)"
+                                                   : placeholder;
 }
 
 std::string Dialect::as_text(const std::string& column) const {
@@ -80,69 +82,160 @@ std::vector<std::string> Dialect::upgrade_layout_from_1() const {
                 "' WHERE key = 'layout_version'"};
 }
 
-std::string Dialect::log_insert(const StepRecord& record) const {
-    return "INSERT INTO " + qualified("_log") +
-           " (event, revision, up_sha256, down_sha256, manifest_sha256, event_at, actor, "
-           "duration_ms, rev_version, detail) VALUES (" +
-           quote(event_name(record.event)) + ", " + nullable(record.revision) + ", " +
-           nullable(record.checksums.up) + ", " + nullable(record.checksums.down) + ", " +
-           nullable(record.checksums.manifest) + ", " + quote(record.at) + ", " + quote(record.by) +
-           ", " + std::to_string(record.duration_ms) + ", " + quote(k_version) + ", " +
-           nullable(mask_password(record.detail)) + ")";
+namespace {
+
+// Collects a statement's values; each call returns the placeholder of the value it took, so the
+// numbering holds whatever order the operands of a `+` chain are evaluated in.
+class Values {
+public:
+    std::string text(std::string_view value) {
+        return add({BoundStatement::Value::Kind::text, std::string(value), 0});
+    }
+    // NULL for an empty text.
+    std::string nullable(std::string_view value) { return value.empty() ? add({}) : text(value); }
+    std::string integer(long long value) {
+        return add({BoundStatement::Value::Kind::integer, "", value});
+    }
+    BoundStatement statement(std::string text) { return {std::move(text), std::move(m_values)}; }
+
+private:
+    std::string add(BoundStatement::Value value) {
+        m_values.push_back(std::move(value));
+        return "?" + std::to_string(m_values.size());
+    }
+
+    std::vector<BoundStatement::Value> m_values;
+};
+
+std::string literal(const BoundStatement::Value& value) {
+    switch (value.kind) {
+    case BoundStatement::Value::Kind::text:
+        return Dialect::quote(value.text);
+    case BoundStatement::Value::Kind::integer:
+        return std::to_string(value.integer);
+    case BoundStatement::Value::Kind::null:
+        break;
+    }
+    return "NULL";
 }
 
-std::string Dialect::insert_applied(const StepRecord& record, std::string_view state) const {
-    return "INSERT INTO " + qualified("") +
-           " (revision, seq, up_sha256, down_sha256, manifest_sha256, applied_at, applied_by, "
-           "duration_ms, rev_version, state) SELECT " +
-           quote(record.revision) + ", COALESCE(MAX(seq), 0) + 1, " + quote(record.checksums.up) +
-           ", " + quote(record.checksums.down) + ", " + quote(record.checksums.manifest) + ", " +
-           timestamp(record.at) + ", " + quote(record.by) + ", " +
-           std::to_string(record.duration_ms) + ", " + quote(k_version) + ", " + quote(state) +
-           " FROM " + qualified("");
+} // namespace
+
+std::string BoundStatement::with_literals() const {
+    std::string result;
+    bool quoted = false;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        const char c = text[at];
+        if (c == '\'') {
+            quoted = !quoted;
+        }
+        if (quoted || c != '?') {
+            result += c;
+            continue;
+        }
+        std::size_t end = at + 1;
+        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end])) != 0) {
+            ++end;
+        }
+        result += literal(values.at(std::stoul(text.substr(at + 1, end - at - 1)) - 1));
+        at = end - 1;
+    }
+    return result;
 }
 
-std::string Dialect::update_applied(const StepRecord& record, const std::string& set) const {
-    return "UPDATE " + qualified("") + " SET " + set +
-           " WHERE revision = " + quote(record.revision);
+BoundStatement Dialect::log_insert(const StepRecord& record) const {
+    Values values;
+    std::string text =
+        "INSERT INTO " + qualified("_log") +
+        " (event, revision, up_sha256, down_sha256, manifest_sha256, event_at, actor, "
+        "duration_ms, rev_version, detail) VALUES (" +
+        quote(event_name(record.event)) + ", " + values.nullable(record.revision) + ", " +
+        values.nullable(record.checksums.up) + ", " + values.nullable(record.checksums.down) +
+        ", " + values.nullable(record.checksums.manifest) + ", " + values.text(record.at) + ", " +
+        values.text(record.by) + ", " + values.integer(record.duration_ms) + ", " +
+        quote(k_version) + ", " + values.nullable(mask_password(record.detail)) + ")";
+    return values.statement(std::move(text));
 }
 
-std::string Dialect::change_applied(const StepRecord& record) const {
+BoundStatement Dialect::insert_applied(const StepRecord& record, std::string_view state) const {
+    Values values;
+    std::string text =
+        "INSERT INTO " + qualified("") +
+        " (revision, seq, up_sha256, down_sha256, manifest_sha256, applied_at, applied_by, "
+        "duration_ms, rev_version, state) SELECT " +
+        values.text(record.revision) + ", COALESCE(MAX(seq), 0) + 1, " +
+        values.text(record.checksums.up) + ", " + values.text(record.checksums.down) + ", " +
+        values.text(record.checksums.manifest) + ", " + timestamp(values.text(record.at)) + ", " +
+        values.text(record.by) + ", " + values.integer(record.duration_ms) + ", " +
+        quote(k_version) + ", " + quote(state) + " FROM " + qualified("");
+    return values.statement(std::move(text));
+}
+
+BoundStatement Dialect::update_applied(const StepRecord& record, BoundStatement set) const {
+    set.values.push_back({BoundStatement::Value::Kind::text, record.revision, 0});
+    set.text = "UPDATE " + qualified("") + " SET " + set.text + " WHERE revision = ?" +
+               std::to_string(set.values.size());
+    return set;
+}
+
+BoundStatement Dialect::change_applied(const StepRecord& record) const {
     using Event = StepRecord::Event;
-    const std::string sums = "up_sha256 = " + quote(record.checksums.up) +
-                             ", down_sha256 = " + quote(record.checksums.down) +
-                             ", manifest_sha256 = " + quote(record.checksums.manifest);
+    Values values;
+    const auto sums = [&] {
+        return "up_sha256 = " + values.text(record.checksums.up) +
+               ", down_sha256 = " + values.text(record.checksums.down) +
+               ", manifest_sha256 = " + values.text(record.checksums.manifest);
+    };
     switch (record.event) {
     case Event::upgrade:
     case Event::stamp_up:
         return insert_applied(record, "applied");
     case Event::upgrade_started:
         return insert_applied(record, "upgrading");
-    case Event::upgrade_finished:
-        return update_applied(
-            record, "state = 'applied', error = NULL, applied_at = " + timestamp(record.at) +
-                        ", duration_ms = " + std::to_string(record.duration_ms) + ", " + sums);
+    case Event::upgrade_finished: {
+        std::string set =
+            "state = 'applied', error = NULL, applied_at = " + timestamp(values.text(record.at)) +
+            ", ";
+        set += "duration_ms = " + values.integer(record.duration_ms) + ", ";
+        set += sums();
+        return update_applied(record, values.statement(std::move(set)));
+    }
     case Event::downgrade_started:
-        return update_applied(record, "state = 'downgrading', error = NULL");
+        return update_applied(record, {"state = 'downgrading', error = NULL", {}});
     case Event::upgrade_failed:
-    case Event::downgrade_failed:
-        return update_applied(record, "error = " + quote(mask_password(record.detail)));
+    case Event::downgrade_failed: {
+        std::string set = "error = " + values.text(mask_password(record.detail));
+        return update_applied(record, values.statement(std::move(set)));
+    }
     case Event::resolved_applied:
-        return update_applied(record, "state = 'applied', error = NULL");
-    case Event::rehash:
-        return update_applied(record, sums);
+        return update_applied(record, {"state = 'applied', error = NULL", {}});
+    case Event::rehash: {
+        std::string set = sums();
+        return update_applied(record, values.statement(std::move(set)));
+    }
     case Event::downgrade:
     case Event::stamp_down:
-    case Event::resolved_reverted:
-        return "DELETE FROM " + qualified("") + " WHERE revision = " + quote(record.revision);
+    case Event::resolved_reverted: {
+        std::string text =
+            "DELETE FROM " + qualified("") + " WHERE revision = " + values.text(record.revision);
+        return values.statement(std::move(text));
+    }
     case Event::purge:
         break;
     }
-    return "DELETE FROM " + qualified("");
+    return {"DELETE FROM " + qualified(""), {}};
+}
+
+std::vector<BoundStatement> Dialect::bound_record(const StepRecord& record) const {
+    return {change_applied(record), log_insert(record)};
 }
 
 std::vector<std::string> Dialect::record(const StepRecord& record) const {
-    return {change_applied(record), log_insert(record)};
+    std::vector<std::string> statements;
+    for (const BoundStatement& statement : bound_record(record)) {
+        statements.push_back(statement.with_literals());
+    }
+    return statements;
 }
 
 std::string Dialect::count_version_tables() const {

@@ -9,6 +9,23 @@
 
 namespace rev::db {
 
+// One of rev's statements with its values kept apart: `?1`, `?2`, ... in `text` stand for
+// `values[0]`, `values[1]`, ... An engine that prepares statements binds the values; with_literals
+// gives the text that --sql prints, and that engines without binding run.
+struct BoundStatement {
+    struct Value {
+        enum class Kind { null, text, integer };
+        Kind kind = Kind::null;
+        std::string text;
+        long long integer = 0;
+    };
+
+    std::string text;
+    std::vector<Value> values;
+
+    std::string with_literals() const;
+};
+
 // Every SQL statement rev itself writes, for one engine. The real databases run these texts
 // and --sql prints them, so an offline script records exactly what a real run would.
 class Dialect {
@@ -24,6 +41,8 @@ public:
     std::vector<std::string> upgrade_layout_from_1() const;
     // The version table row and the log event of one step.
     std::vector<std::string> record(const StepRecord& record) const;
+    // The same statements with their values apart: for one event the texts are always the same.
+    std::vector<BoundStatement> bound_record(const StepRecord& record) const;
 
     // Queries; every column is selected as text so that both engines read the same way.
     std::string count_version_tables() const;
@@ -43,11 +62,11 @@ public:
 private:
     std::string qualified(std::string_view suffix) const;
     std::string as_text(const std::string& column) const;
-    std::string timestamp(const std::string& utc) const;
-    std::string log_insert(const StepRecord& record) const;
-    std::string change_applied(const StepRecord& record) const;
-    std::string insert_applied(const StepRecord& record, std::string_view state) const;
-    std::string update_applied(const StepRecord& record, const std::string& set) const;
+    std::string timestamp(const std::string& placeholder) const;
+    BoundStatement log_insert(const StepRecord& record) const;
+    BoundStatement change_applied(const StepRecord& record) const;
+    BoundStatement insert_applied(const StepRecord& record, std::string_view state) const;
+    BoundStatement update_applied(const StepRecord& record, BoundStatement set) const;
 
     DatabaseUrl::Kind m_kind;
     VersionTables m_tables;

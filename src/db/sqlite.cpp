@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <unordered_map>
 
 namespace rev::db {
 
@@ -106,6 +107,15 @@ public:
         }
     }
 
+    // Bookkeeping through statements prepared once per connection, with bound values: each
+    // event's statements have the same text every time (Dialect::bound_record), and parsing and
+    // SOCI's statement objects cost more than the inserts themselves.
+    void record(const StepRecord& record) override {
+        for (const BoundStatement& statement : dialect().bound_record(record)) {
+            run_bound(statement);
+        }
+    }
+
     void run_script(const Script& script) override {
         sqlite_api::sqlite3* handle = native();
         const std::string& text = script.text;
@@ -145,11 +155,80 @@ public:
     }
 
 private:
+    using Statement = std::unique_ptr<sqlite_api::sqlite3_stmt, StatementFinalizer>;
+
+    // Clears a cached statement for its next use, also when a step failed.
+    struct StatementReset {
+        sqlite_api::sqlite3_stmt* statement;
+        ~StatementReset() {
+            sqlite_api::sqlite3_reset(statement);
+            sqlite_api::sqlite3_clear_bindings(statement);
+        }
+    };
+
+    sqlite_api::sqlite3_stmt* prepared(const std::string& text) {
+        auto found = m_statements.find(text);
+        if (found != m_statements.end()) {
+            return found->second.get();
+        }
+        sqlite_api::sqlite3_stmt* raw = nullptr;
+        // Kept for the whole connection. SQLite prepares it again by itself after a script
+        // changes the schema.
+        if (sqlite_api::sqlite3_prepare_v3(native(), text.c_str(),
+                                           static_cast<int>(text.size() + 1),
+                                           SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
+            fail("rev's bookkeeping failed",
+                 soci::soci_error(sqlite_api::sqlite3_errmsg(native())));
+        }
+        return m_statements.emplace(text, Statement(raw)).first->second.get();
+    }
+
+    void bind(sqlite_api::sqlite3_stmt* statement, const BoundStatement& bound) {
+        for (std::size_t i = 0; i < bound.values.size(); ++i) {
+            const BoundStatement::Value& value = bound.values[i];
+            const int index = static_cast<int>(i + 1);
+            int status = SQLITE_OK;
+            switch (value.kind) {
+            case BoundStatement::Value::Kind::text:
+                status = sqlite_api::sqlite3_bind_text(statement, index, value.text.data(),
+                                                       static_cast<int>(value.text.size()),
+                                                       SQLITE_STATIC);
+                break;
+            case BoundStatement::Value::Kind::integer:
+                status = sqlite_api::sqlite3_bind_int64(statement, index, value.integer);
+                break;
+            case BoundStatement::Value::Kind::null:
+                status = sqlite_api::sqlite3_bind_null(statement, index);
+                break;
+            }
+            if (status != SQLITE_OK) {
+                fail("rev's bookkeeping failed",
+                     soci::soci_error(sqlite_api::sqlite3_errmsg(native())));
+            }
+        }
+    }
+
+    void run_bound(const BoundStatement& bound) {
+        sqlite_api::sqlite3_stmt* statement = prepared(bound.text);
+        const StatementReset reset{statement};
+        bind(statement, bound);
+        int stepped = SQLITE_ROW;
+        while (stepped == SQLITE_ROW) {
+            stepped = sqlite_api::sqlite3_step(statement);
+        }
+        if (stepped != SQLITE_DONE) {
+            fail("rev's bookkeeping failed",
+                 soci::soci_error(sqlite_api::sqlite3_errmsg(native())));
+        }
+    }
+
     sqlite_api::sqlite3* native() {
         return static_cast<soci::sqlite3_session_backend*>(session().get_backend())->conn_;
     }
 
     int m_lock_fd = -1;
+    // Finalized before the base class closes the session.
+    std::unordered_map<std::string, Statement> m_statements;
 };
 
 } // namespace
