@@ -1,5 +1,6 @@
 // PostgreSQL through SOCI. Scripts run through libpq's simple query protocol on the native
 // connection, which executes a multi-statement script as the server parses it.
+#include "libpq.hpp"
 #include "soci_database.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -9,7 +10,7 @@ namespace rev::db {
 namespace {
 
 struct ResultDeleter {
-    void operator()(PGresult* result) const { PQclear(result); }
+    void operator()(PGresult* result) const { libpq().clear(result); }
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -35,7 +36,7 @@ public:
     PostgresDatabase(const DatabaseUrl& url, const VersionTables& tables,
                      std::unique_ptr<soci::session> session)
         : SociDatabase(url, Dialect(DatabaseUrl::Kind::postgresql, tables), std::move(session)) {
-        PQsetNoticeProcessor(native(), ignore_notice, nullptr);
+        libpq().set_notice_processor(native(), ignore_notice, nullptr);
     }
 
     ~PostgresDatabase() override { unlock(); }
@@ -54,21 +55,21 @@ public:
     }
 
     bool in_transaction() override {
-        const PGTransactionStatusType status = PQtransactionStatus(native());
+        const PGTransactionStatusType status = libpq().transaction_status(native());
         return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
     }
 
     void run_script(const Script& script) override {
         PGconn* connection = native();
-        if (PQsendQuery(connection, script.text.c_str()) != 1) {
-            throw ScriptError(0, one_line(PQerrorMessage(connection)));
+        if (libpq().send_query(connection, script.text.c_str()) != 1) {
+            throw ScriptError(0, one_line(libpq().error_message(connection)));
         }
         // One result per statement; keep the first error and drain the rest.
         int statement = 0;
         std::optional<ScriptError> failure;
-        while (Result result{PQgetResult(connection)}) {
+        while (Result result{libpq().get_result(connection)}) {
             ++statement;
-            const ExecStatusType status = PQresultStatus(result.get());
+            const ExecStatusType status = libpq().result_status(result.get());
             if (failure || status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
                 status == PGRES_EMPTY_QUERY) {
                 continue;
@@ -98,10 +99,11 @@ private:
     }
 
     static ScriptError error_of(PGresult* result, const std::string& text, int statement) {
-        const char* message = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-        const char* position = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
-        const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-        std::string what = message != nullptr ? message : one_line(PQresultErrorMessage(result));
+        const char* message = libpq().result_error_field(result, PG_DIAG_MESSAGE_PRIMARY);
+        const char* position = libpq().result_error_field(result, PG_DIAG_STATEMENT_POSITION);
+        const char* sqlstate = libpq().result_error_field(result, PG_DIAG_SQLSTATE);
+        std::string what =
+            message != nullptr ? message : one_line(libpq().result_error_message(result));
         if (sqlstate != nullptr) {
             what += " (SQLSTATE " + std::string(sqlstate) + ")";
         }
@@ -116,7 +118,8 @@ private:
 
 std::unique_ptr<Database> connect_postgresql(const DatabaseUrl& url, const VersionTables& tables) {
     try {
-        auto session = std::make_unique<soci::session>(soci::postgresql, url.conninfo);
+        // By name, so that SOCI loads its PostgreSQL backend (and libpq) only now.
+        auto session = std::make_unique<soci::session>("postgresql", url.conninfo);
         *session << "SET client_min_messages = warning";
         return std::make_unique<PostgresDatabase>(url, tables, std::move(session));
     } catch (const soci::soci_error& error) {

@@ -1,7 +1,7 @@
+#include "libpq.hpp"
+
 #include <rev/error.hpp>
 #include <rev/url.hpp>
-
-#include <libpq-fe.h>
 
 #include <algorithm>
 #include <cctype>
@@ -313,15 +313,16 @@ std::string quote_keyword_value(const std::string& value) {
 
 // libpq's parse of `conninfo`; empty, with libpq's message in `why`, when it fails.
 ConninfoOptions parse_conninfo(const std::string& conninfo, std::string& why) {
+    const db::Libpq& pq = db::libpq();
     char* error = nullptr;
-    ConninfoOptions options(PQconninfoParse(conninfo.c_str(), &error), &PQconninfoFree);
+    ConninfoOptions options(pq.conninfo_parse(conninfo.c_str(), &error), pq.conninfo_free);
     if (!options) {
         why = error != nullptr ? error : "cannot parse it";
         while (!why.empty() && why.back() == '\n') {
             why.pop_back();
         }
     }
-    PQfreemem(error);
+    pq.freemem(error);
     return options;
 }
 
