@@ -130,14 +130,21 @@ public:
     std::size_t apply(const Plan& plan);
 
 private:
+    // A step's files and their checksums, taken before the first statement runs.
+    struct StepFiles {
+        RevisionFiles files;
+        Checksums checksums;
+    };
+
     void check_transaction_modes(const Plan& plan) const;
-    std::size_t run_all(const Plan& plan, const std::vector<RevisionFiles>& files,
+    std::vector<StepFiles> read_step_files(const Plan& plan) const;
+    std::size_t run_all(const Plan& plan, const std::vector<StepFiles>& files,
                         detail::TransactionGuard& transaction);
-    StepOutcome run_in_own_transaction(const Step& step, const RevisionFiles& files);
-    StepOutcome run_outside_transaction(const Step& step, const RevisionFiles& files);
-    StepOutcome run_step(const Step& step, const RevisionFiles& files);
+    StepOutcome run_in_own_transaction(const Step& step, const StepFiles& files);
+    StepOutcome run_outside_transaction(const Step& step, const StepFiles& files);
+    StepOutcome run_step(const Step& step, const StepFiles& files);
     // Runs the step's script; returns how long it took, in milliseconds.
-    long long run_script(const Step& step, const RevisionFiles& files);
+    long long run_script(const Step& step, const StepFiles& files);
     void record_alone(const StepRecord& record);
     // As make_record(), with the actor looked up once for the whole move.
     StepRecord new_record(StepRecord::Event event, const std::string& revision,

@@ -9,7 +9,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <exception>
+#include <optional>
 #include <ostream>
+#include <system_error>
+#include <thread>
 
 namespace rev {
 
@@ -151,14 +155,7 @@ StepRecord Applier::new_record(StepRecord::Event event, const std::string& revis
 
 std::size_t Applier::apply(const Plan& plan) {
     check_transaction_modes(plan);
-    // Every file is read and checked before the first statement, so that an unreadable or
-    // malformed script stops the move before anything runs. Each is read once: what runs is
-    // exactly what the checksum describes.
-    std::vector<RevisionFiles> files;
-    files.reserve(plan.steps.size());
-    for (const Step& step : plan.steps) {
-        files.push_back(read_revision_files(m_graph.revision(step.revision)));
-    }
+    const std::vector<StepFiles> files = read_step_files(plan);
     if (m_options.purge_first) {
         detail::TransactionGuard transaction(m_runner);
         purge();
@@ -184,7 +181,48 @@ std::size_t Applier::apply(const Plan& plan) {
     return done;
 }
 
-std::size_t Applier::run_all(const Plan& plan, const std::vector<RevisionFiles>& files,
+std::vector<Applier::StepFiles> Applier::read_step_files(const Plan& plan) const {
+    // Every file is read and checked before the first statement, so that an unreadable or
+    // malformed script stops the move before anything runs. Each is read once: what runs is
+    // exactly what the checksum describes.
+    std::vector<StepFiles> files(plan.steps.size());
+    std::vector<std::exception_ptr> errors(plan.steps.size());
+    const auto read_range = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            try {
+                files[i].files = read_revision_files(m_graph.revision(plan.steps[i].revision));
+                files[i].checksums = checksums_of(files[i].files);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    };
+    // On a long move this costs about as much as the bookkeeping, so a second thread takes half.
+    // Below a few dozen steps, starting it costs more than it saves.
+    constexpr std::size_t k_threaded_from = 64;
+    const std::size_t half = plan.steps.size() >= k_threaded_from ? plan.steps.size() / 2 : 0;
+    std::optional<std::thread> helper;
+    try {
+        if (half > 0) {
+            helper.emplace(read_range, half, plan.steps.size());
+        }
+    } catch (const std::system_error&) {
+        helper.reset();
+    }
+    read_range(0, helper ? half : plan.steps.size());
+    if (helper) {
+        helper->join();
+    }
+    // The first failing file in plan order, as a sequential read would report it.
+    for (const std::exception_ptr& error : errors) {
+        if (error) {
+            std::rethrow_exception(error);
+        }
+    }
+    return files;
+}
+
+std::size_t Applier::run_all(const Plan& plan, const std::vector<StepFiles>& files,
                              detail::TransactionGuard& transaction) {
     // Steps are reported only once the transaction that holds them has committed.
     std::vector<StepOutcome> outcomes;
@@ -217,7 +255,7 @@ void Applier::check_transaction_modes(const Plan& plan) const {
     }
 }
 
-StepOutcome Applier::run_in_own_transaction(const Step& step, const RevisionFiles& files) {
+StepOutcome Applier::run_in_own_transaction(const Step& step, const StepFiles& files) {
     if (!m_graph.revision(step.revision).transactional && !m_options.stamp) {
         return run_outside_transaction(step, files);
     }
@@ -227,11 +265,11 @@ StepOutcome Applier::run_in_own_transaction(const Step& step, const RevisionFile
     return outcome;
 }
 
-StepOutcome Applier::run_outside_transaction(const Step& step, const RevisionFiles& files) {
+StepOutcome Applier::run_outside_transaction(const Step& step, const StepFiles& files) {
     const Revision& revision = m_graph.revision(step.revision);
     const bool up = step.direction == Direction::up;
     // Marked before the script runs, so that a failure or a crash half-way leaves the mark.
-    const Checksums checksums = checksums_of(files);
+    const Checksums& checksums = files.checksums;
     record_alone(
         new_record(up ? StepRecord::Event::upgrade_started : StepRecord::Event::downgrade_started,
                    revision.id, checksums));
@@ -263,21 +301,22 @@ void Applier::record_alone(const StepRecord& record) {
     transaction.commit();
 }
 
-StepOutcome Applier::run_step(const Step& step, const RevisionFiles& files) {
+StepOutcome Applier::run_step(const Step& step, const StepFiles& files) {
     const Revision& revision = m_graph.revision(step.revision);
     const long long duration_ms = m_options.stamp ? 0 : run_script(step, files);
     StepRecord record =
-        new_record(event_for(step.direction, m_options.stamp), revision.id, checksums_of(files));
+        new_record(event_for(step.direction, m_options.stamp), revision.id, files.checksums);
     record.duration_ms = duration_ms;
     m_runner.record(record);
     return {step, duration_ms};
 }
 
-long long Applier::run_script(const Step& step, const RevisionFiles& files) {
+long long Applier::run_script(const Step& step, const StepFiles& files) {
     const Revision& revision = m_graph.revision(step.revision);
     const bool up = step.direction == Direction::up;
     const auto started = std::chrono::steady_clock::now();
-    m_runner.execute({up ? files.up : files.down, up ? revision.up_path() : revision.down_path()});
+    m_runner.execute(
+        {up ? files.files.up : files.files.down, up ? revision.up_path() : revision.down_path()});
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                  started)
         .count();

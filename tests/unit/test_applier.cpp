@@ -135,3 +135,26 @@ TEST_CASE("Applier: a failure rolls back and says what stayed", "[applier][error
                                                        "rollback"});
     }
 }
+
+TEST_CASE("Applier: of several bad files in a long move, the first in plan order is reported and "
+          "nothing runs",
+          "[applier][error]") {
+    // Long enough for the files to be read in two threads; the bad files sit in both halves.
+    rev::test::TempDir dir;
+    const rev::test::ScopedCurrentPath here(dir.path());
+    std::vector<std::string> ids;
+    for (int i = 0; i < 100; ++i) {
+        ids.push_back("r" + std::to_string(100 + i));
+        rev::test::write_revision(dir, ids.back(),
+                                  i == 0 ? std::vector<std::string>{}
+                                         : std::vector<std::string>{ids[ids.size() - 2]});
+    }
+    dir.write("versions/r120/down.sql", std::string("DROP TABLE t\xff;\n"));
+    dir.write("versions/r190/up.sql", std::string("CREATE TABLE u (x)\0;\n", 21));
+    const rev::RevisionGraph graph = rev::load_revision_graph("versions");
+    RecordingRunner runner;
+    CHECK_THROWS_WITH(rev::Applier(graph, runner, {}).apply(up_plan(graph)),
+                      "versions/r120/down.sql:1: not valid UTF-8 (byte 0xFF at column 13); save "
+                      "the file as UTF-8");
+    CHECK(runner.calls.empty());
+}
