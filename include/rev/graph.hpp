@@ -57,6 +57,9 @@ public:
     Vertices ancestors(const Vertices& from, Follow follow, Inclusive inclusive) const;
     Vertices descendants(const Vertices& from, Follow follow, Inclusive inclusive) const;
 
+    // The members of `members` that no member has as parent, in topological order.
+    Vertices heads_within(const Vertices& members) const;
+
     // "a, b, c": the ids of `vertices`, as messages list them.
     std::string id_list(const Vertices& vertices) const;
 

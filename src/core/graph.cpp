@@ -1,90 +1,78 @@
 #include <rev/graph.hpp>
 
-#include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/depth_first_search.hpp>
-#include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/reverse_graph.hpp>
+#include <boost/graph/two_bit_color_map.hpp>
 
 #include <algorithm>
-#include <cstdint>
+#include <utility>
 
 namespace rev {
 
 namespace {
 
-enum class EdgeKind : std::uint8_t { parent, dependency };
+using Edge = std::pair<std::size_t, std::size_t>;
 
-struct EdgeProperties {
-    EdgeKind kind = EdgeKind::parent;
-};
+// The graph the topological order is found on, vertices numbered as revisions are: compressed
+// rows, because an adjacency list's two allocations per vertex were most of building it.
+using IdGraph = boost::compressed_sparse_row_graph<boost::directedS>;
+using IdVertex = boost::graph_traits<IdGraph>::vertex_descriptor;
+using IdEdge = boost::graph_traits<IdGraph>::edge_descriptor;
 
-// Edges in a vector rather than the default list: one allocation per edge was a good part of
-// building the graph.
-using BoostGraph =
-    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property,
-                          EdgeProperties, boost::no_property, boost::vecS>;
-using BoostVertex = boost::graph_traits<BoostGraph>::vertex_descriptor;
-using BoostEdge = boost::graph_traits<BoostGraph>::edge_descriptor;
-using ColorMap =
-    boost::iterator_property_map<std::vector<boost::default_color_type>::iterator,
-                                 boost::property_map<BoostGraph, boost::vertex_index_t>::type>;
+// The graphs the questions are asked of, vertices numbered by topological rank: revision ids
+// are hashes, so a walk over id-numbered vertices jumps about memory at every step, which at
+// 100,000 revisions (beyond the cache) made every walk and plan grow like N^2.
+using RankGraph = boost::compressed_sparse_row_graph<boost::bidirectionalS>;
+using RankVertex = boost::graph_traits<RankGraph>::vertex_descriptor;
 
 // Records the finish order (for the topological order) and every cycle (as back edges).
 class OrderAndCycleVisitor : public boost::default_dfs_visitor {
 public:
-    OrderAndCycleVisitor(std::vector<BoostVertex>& finished, std::vector<BoostVertex>& predecessor,
-                         std::vector<std::vector<BoostVertex>>& cycles)
+    OrderAndCycleVisitor(std::vector<IdVertex>& finished, std::vector<IdVertex>& predecessor,
+                         std::vector<std::vector<IdVertex>>& cycles)
         : m_finished(&finished), m_predecessor(&predecessor), m_cycles(&cycles) {}
 
-    void tree_edge(BoostEdge edge, const BoostGraph& graph) {
+    void tree_edge(IdEdge edge, const IdGraph& graph) {
         (*m_predecessor)[boost::target(edge, graph)] = boost::source(edge, graph);
     }
-    void back_edge(BoostEdge edge, const BoostGraph& graph) {
+    void back_edge(IdEdge edge, const IdGraph& graph) {
         // The DFS path target -> ... -> source, closed by this edge. Listed against the edges'
         // direction, so that each arrow reads "names as parent", as manifests do.
-        const BoostVertex closing = boost::target(edge, graph);
-        std::vector<BoostVertex> cycle{closing};
-        for (BoostVertex v = boost::source(edge, graph); v != closing; v = (*m_predecessor)[v]) {
+        const IdVertex closing = boost::target(edge, graph);
+        std::vector<IdVertex> cycle{closing};
+        for (IdVertex v = boost::source(edge, graph); v != closing; v = (*m_predecessor)[v]) {
             cycle.push_back(v);
         }
         cycle.push_back(closing);
         m_cycles->push_back(std::move(cycle));
     }
-    void finish_vertex(BoostVertex vertex, const BoostGraph&) { m_finished->push_back(vertex); }
+    void finish_vertex(IdVertex vertex, const IdGraph&) { m_finished->push_back(vertex); }
 
 private:
-    std::vector<BoostVertex>* m_finished;
-    std::vector<BoostVertex>* m_predecessor;
-    std::vector<std::vector<BoostVertex>>* m_cycles;
+    std::vector<IdVertex>* m_finished;
+    std::vector<IdVertex>* m_predecessor;
+    std::vector<std::vector<IdVertex>>* m_cycles;
 };
 
-struct EdgeFilter {
-    const BoostGraph* graph = nullptr;
-    Follow follow = Follow::parents;
-    bool operator()(BoostEdge edge) const {
-        return follow == Follow::parents_and_dependencies ||
-               (*graph)[edge].kind == EdgeKind::parent;
-    }
-};
-
-class ReachVisitor : public boost::default_bfs_visitor {
+// Lists what a search discovers, so that a small answer costs no scan of every revision.
+class DiscoverVisitor : public boost::default_bfs_visitor {
 public:
-    explicit ReachVisitor(std::vector<bool>& reached) : m_reached(&reached) {}
-    template <class Edge, class Graph>
-    void examine_edge(Edge edge, const Graph& graph) {
-        (*m_reached)[boost::target(edge, graph)] = true;
+    explicit DiscoverVisitor(std::vector<RankVertex>& found) : m_found(&found) {}
+    template <class Graph>
+    void discover_vertex(RankVertex vertex, const Graph&) {
+        m_found->push_back(vertex);
     }
 
 private:
-    std::vector<bool>* m_reached;
+    std::vector<RankVertex>* m_found;
 };
 
 } // namespace
 
 struct RevisionGraph::Impl {
     RevisionSet revisions;
-    BoostGraph graph;
     std::vector<Vertices> parents;
     std::vector<Vertices> children;
     std::vector<Vertices> dependencies;
@@ -93,27 +81,63 @@ struct RevisionGraph::Impl {
     Vertices bases;
     Vertices order;
     std::vector<std::size_t> rank;
+    // By rank: parent -> child edges only, and those plus dependency -> dependent edges.
+    RankGraph lineage;
+    RankGraph needs;
 
     void link(Diagnostics& diagnostics);
-    void build_boost_graph();
     void order_and_find_cycles(Diagnostics& diagnostics);
-    void report_cycle(const std::vector<BoostVertex>& cycle, Diagnostics& diagnostics) const;
-    Vertices collect(const std::vector<bool>& reached) const;
+    void build_rank_graphs();
+    void report_cycle(const std::vector<IdVertex>& cycle, Diagnostics& diagnostics) const;
+    const RankGraph& graph_of(Follow follow) const {
+        return follow == Follow::parents ? lineage : needs;
+    }
 
+    // Everything reachable in `view` from `from` (ids), in topological order.
     template <class View>
     Vertices reach(const View& view, const Vertices& from, Inclusive inclusive) const {
-        std::vector<bool> reached(revisions.size(), false);
-        std::vector<boost::default_color_type> colors(revisions.size(), boost::white_color);
-        boost::queue<BoostVertex> queue;
-        boost::breadth_first_search(view, from.begin(), from.end(), queue, ReachVisitor(reached),
-                                    boost::make_iterator_property_map(
-                                        colors.begin(), boost::get(boost::vertex_index, graph)));
-        if (inclusive == Inclusive::yes) {
-            for (Vertex vertex : from) {
-                reached[vertex] = true;
+        std::vector<RankVertex> starts;
+        starts.reserve(from.size());
+        for (Vertex vertex : from) {
+            if (inclusive == Inclusive::yes) {
+                starts.push_back(rank[vertex]);
+                continue;
+            }
+            // Reached through at least one edge: reachable from a start's direct successor.
+            const auto [first, last] = boost::adjacent_vertices(rank[vertex], view);
+            starts.insert(starts.end(), first, last);
+        }
+        // Boost's search would discover a start given twice twice.
+        std::sort(starts.begin(), starts.end());
+        starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+        // The map starts out white, so the search need not whiten every vertex first: a small
+        // answer costs little more than its size.
+        boost::two_bit_color_map<> colors(revisions.size());
+        std::vector<RankVertex> found;
+        boost::queue<RankVertex> queue;
+        boost::breadth_first_visit(view, starts.begin(), starts.end(), queue,
+                                   DiscoverVisitor(found), colors);
+        return by_rank(found, colors);
+    }
+
+    template <class ColorMap>
+    Vertices by_rank(std::vector<RankVertex>& found, const ColorMap& colors) const {
+        Vertices result;
+        result.reserve(found.size());
+        // Sorting a few is cheaper than scanning every revision's colour; not so for many.
+        if (found.size() * 16 < revisions.size()) {
+            std::sort(found.begin(), found.end());
+            for (RankVertex r : found) {
+                result.push_back(order[r]);
+            }
+            return result;
+        }
+        for (RankVertex r = 0; r < revisions.size(); ++r) {
+            if (boost::get(colors, r) != boost::two_bit_white) {
+                result.push_back(order[r]);
             }
         }
-        return collect(reached);
+        return result;
     }
 };
 
@@ -149,34 +173,33 @@ void RevisionGraph::Impl::link(Diagnostics& diagnostics) {
     }
 }
 
-void RevisionGraph::Impl::build_boost_graph() {
-    graph = BoostGraph(revisions.size());
-    std::vector<std::pair<Vertex, EdgeKind>> out;
-    for (Vertex v = 0; v < revisions.size(); ++v) {
-        out.clear();
-        for (Vertex child : children[v]) {
-            out.emplace_back(child, EdgeKind::parent);
-        }
-        for (Vertex dependent : dependents[v]) {
-            out.emplace_back(dependent, EdgeKind::dependency);
-        }
-        // The DFS takes out-edges in insertion order and the topological order is its reverse
-        // finish order, so inserting the largest id first makes the smallest id come first.
-        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a > b; });
-        for (const auto& [target, kind] : out) {
-            boost::add_edge(v, target, EdgeProperties{kind}, graph);
-        }
-    }
-}
-
 void RevisionGraph::Impl::order_and_find_cycles(Diagnostics& diagnostics) {
     const std::size_t n = revisions.size();
-    std::vector<boost::default_color_type> colors(n, boost::white_color);
-    auto color_map =
-        boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, graph));
-    std::vector<BoostVertex> finished;
-    std::vector<BoostVertex> predecessor(n);
-    std::vector<std::vector<BoostVertex>> cycles;
+    std::vector<Edge> edges;
+    std::vector<std::pair<Vertex, bool>> out;
+    for (Vertex v = 0; v < n; ++v) {
+        out.clear();
+        for (Vertex child : children[v]) {
+            out.emplace_back(child, false);
+        }
+        for (Vertex dependent : dependents[v]) {
+            out.emplace_back(dependent, true);
+        }
+        // The DFS takes out-edges in the order given and the topological order is its reverse
+        // finish order, so listing the largest id first makes the smallest id come first.
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a > b; });
+        for (const auto& [target, dependency] : out) {
+            edges.emplace_back(v, target);
+        }
+    }
+    // Boost's counting sort keeps each vertex's out-edges in the order listed.
+    const IdGraph graph(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);
+
+    boost::two_bit_color_map<> colors(n);
+    std::vector<IdVertex> finished;
+    finished.reserve(n);
+    std::vector<IdVertex> predecessor(n);
+    std::vector<std::vector<IdVertex>> cycles;
     OrderAndCycleVisitor visitor(finished, predecessor, cycles);
 
     // Roots first (no parent, no dependency), largest id first for the same reason as above;
@@ -184,8 +207,8 @@ void RevisionGraph::Impl::order_and_find_cycles(Diagnostics& diagnostics) {
     for (int pass = 0; pass < 2; ++pass) {
         for (Vertex v = n; v-- > 0;) {
             const bool root = parents[v].empty() && dependencies[v].empty();
-            if (colors[v] == boost::white_color && (pass == 1 || root)) {
-                boost::depth_first_visit(graph, v, visitor, color_map);
+            if (boost::get(colors, v) == boost::two_bit_white && (pass == 1 || root)) {
+                boost::depth_first_visit(graph, v, visitor, colors);
             }
         }
     }
@@ -199,10 +222,30 @@ void RevisionGraph::Impl::order_and_find_cycles(Diagnostics& diagnostics) {
     }
 }
 
-void RevisionGraph::Impl::report_cycle(const std::vector<BoostVertex>& cycle,
+void RevisionGraph::Impl::build_rank_graphs() {
+    std::vector<Edge> lineage_edges;
+    std::vector<Edge> needs_edges;
+    lineage_edges.reserve(order.size());
+    needs_edges.reserve(order.size());
+    for (std::size_t r = 0; r < order.size(); ++r) {
+        for (Vertex child : children[order[r]]) {
+            lineage_edges.emplace_back(r, rank[child]);
+            needs_edges.emplace_back(r, rank[child]);
+        }
+        for (Vertex dependent : dependents[order[r]]) {
+            needs_edges.emplace_back(r, rank[dependent]);
+        }
+    }
+    lineage = RankGraph(boost::edges_are_unsorted_multi_pass, lineage_edges.begin(),
+                        lineage_edges.end(), order.size());
+    needs = RankGraph(boost::edges_are_unsorted_multi_pass, needs_edges.begin(), needs_edges.end(),
+                      order.size());
+}
+
+void RevisionGraph::Impl::report_cycle(const std::vector<IdVertex>& cycle,
                                        Diagnostics& diagnostics) const {
     std::string text;
-    for (BoostVertex v : cycle) {
+    for (IdVertex v : cycle) {
         text += (text.empty() ? "" : " -> ") + revisions[v].id;
     }
     const Revision& first = revisions[cycle[0]];
@@ -214,22 +257,12 @@ void RevisionGraph::Impl::report_cycle(const std::vector<BoostVertex>& cycle,
                     "revision cycle: " + text);
 }
 
-RevisionGraph::Vertices RevisionGraph::Impl::collect(const std::vector<bool>& reached) const {
-    Vertices result;
-    for (Vertex v : order) {
-        if (reached[v]) {
-            result.push_back(v);
-        }
-    }
-    return result;
-}
-
 RevisionGraph::RevisionGraph(RevisionSet revisions, Diagnostics& diagnostics)
     : m_impl(std::make_unique<Impl>()) {
     m_impl->revisions = std::move(revisions);
     m_impl->link(diagnostics);
-    m_impl->build_boost_graph();
     m_impl->order_and_find_cycles(diagnostics);
+    m_impl->build_rank_graphs();
     for (Vertex v : m_impl->order) {
         if (m_impl->children[v].empty()) {
             m_impl->heads.push_back(v);
@@ -283,16 +316,12 @@ RevisionGraph::Vertices RevisionGraph::merge_points() const {
 
 RevisionGraph::Vertices RevisionGraph::ancestors(const Vertices& from, Follow follow,
                                                  Inclusive inclusive) const {
-    boost::filtered_graph<BoostGraph, EdgeFilter> filtered(m_impl->graph,
-                                                           EdgeFilter{&m_impl->graph, follow});
-    return m_impl->reach(boost::make_reverse_graph(filtered), from, inclusive);
+    return m_impl->reach(boost::make_reverse_graph(m_impl->graph_of(follow)), from, inclusive);
 }
 
 RevisionGraph::Vertices RevisionGraph::descendants(const Vertices& from, Follow follow,
                                                    Inclusive inclusive) const {
-    boost::filtered_graph<BoostGraph, EdgeFilter> filtered(m_impl->graph,
-                                                           EdgeFilter{&m_impl->graph, follow});
-    return m_impl->reach(filtered, from, inclusive);
+    return m_impl->reach(m_impl->graph_of(follow), from, inclusive);
 }
 
 std::string RevisionGraph::id_list(const Vertices& vertices) const {
@@ -317,17 +346,43 @@ void RevisionGraph::sort_topologically(Vertices& vertices) const {
 }
 
 RevisionGraph::Vertices RevisionGraph::branch_of_label(Vertex labelled) const {
-    Vertices branch = descendants({labelled}, Follow::parents, Inclusive::yes);
+    Vertices below;
     for (Vertex current = labelled; parents(current).size() == 1;) {
         const Vertex parent = parents(current).front();
         if (is_branch_point(parent) || is_merge_point(parent)) {
             break;
         }
-        branch.push_back(parent);
+        below.push_back(parent);
         current = parent;
     }
-    sort_topologically(branch);
+    // Each parent comes before its child, so the walk down, reversed, precedes the descendants.
+    Vertices branch(below.rbegin(), below.rend());
+    const Vertices above = descendants({labelled}, Follow::parents, Inclusive::yes);
+    branch.insert(branch.end(), above.begin(), above.end());
+    if (!std::is_sorted(branch.begin(), branch.end(),
+                        [this](Vertex a, Vertex b) { return m_impl->rank[a] < m_impl->rank[b]; })) {
+        sort_topologically(branch); // only a graph with a cycle gets here
+    }
     return branch;
+}
+
+RevisionGraph::Vertices RevisionGraph::heads_within(const Vertices& members) const {
+    const RankGraph& lineage = m_impl->lineage;
+    std::vector<bool> member(size(), false);
+    for (Vertex v : members) {
+        member[m_impl->rank[v]] = true;
+    }
+    Vertices result;
+    for (RankVertex r = 0; r < size(); ++r) {
+        if (!member[r]) {
+            continue;
+        }
+        const auto [first, last] = boost::adjacent_vertices(r, lineage);
+        if (std::none_of(first, last, [&](RankVertex child) { return member[child]; })) {
+            result.push_back(m_impl->order[r]);
+        }
+    }
+    return result;
 }
 
 } // namespace rev

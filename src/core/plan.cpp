@@ -11,6 +11,7 @@ using Vertices = RevisionGraph::Vertices;
 
 Plan make_plan(Direction direction, const Vertices& vertices) {
     Plan plan;
+    plan.steps.reserve(vertices.size());
     for (Vertex v : vertices) {
         plan.steps.push_back({direction, v});
     }
@@ -97,16 +98,7 @@ std::vector<bool> AppliedSet::mask(std::size_t size) const {
 }
 
 RevisionGraph::Vertices AppliedSet::heads(const RevisionGraph& graph) const {
-    const std::vector<bool> applied = mask(graph.size());
-    Vertices result;
-    for (Vertex v : in_order) {
-        const Vertices& children = graph.children(v);
-        if (std::none_of(children.begin(), children.end(), [&](Vertex c) { return applied[c]; })) {
-            result.push_back(v);
-        }
-    }
-    graph.sort_topologically(result);
-    return result;
+    return graph.heads_within(in_order);
 }
 
 RevisionGraph::Vertices AppliedSet::pending(const RevisionGraph& graph) const {

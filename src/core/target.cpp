@@ -113,10 +113,12 @@ private:
     const std::vector<bool>* m_allowed;
 };
 
-Vertices label_heads(const RevisionGraph& graph, const Vertices& branch) {
+// The heads on a label's branch, in topological order. Filtering the graph's few heads costs
+// less than asking every revision of a long branch whether it is one.
+Vertices label_heads(const RevisionGraph& graph, const std::vector<bool>& in_branch) {
     Vertices heads;
-    for (Vertex v : branch) {
-        if (graph.is_head(v)) {
+    for (Vertex v : graph.heads()) {
+        if (in_branch[v]) {
             heads.push_back(v);
         }
     }
@@ -246,7 +248,7 @@ Vertices resolve_target(const RevisionGraph& graph, const Target& target) {
     case Target::Anchor::heads:
         return graph.heads();
     case Target::Anchor::head: {
-        const Vertices heads = target.label ? label_heads(graph, branch) : graph.heads();
+        const Vertices heads = target.label ? label_heads(graph, in_branch) : graph.heads();
         if (heads.empty()) {
             return {};
         }

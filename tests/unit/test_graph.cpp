@@ -200,6 +200,14 @@ TEST_CASE("RevisionGraph: descendants", "[graph]") {
         CHECK(ids_of(graph, graph.descendants(from({"x", "c"}), Follow::parents, Inclusive::yes)) ==
               Lines{"c", "d", "x", "y"});
     }
+    SECTION("once each, from a revision given twice or children in common") {
+        CHECK(ids_of(graph, graph.descendants(from({"b", "b"}), Follow::parents, Inclusive::yes)) ==
+              Lines{"b", "d"});
+        CHECK(ids_of(graph, graph.descendants(from({"b", "c"}), Follow::parents, Inclusive::no)) ==
+              Lines{"d"});
+        CHECK(ids_of(graph, graph.ancestors(from({"d", "d"}), Follow::parents, Inclusive::no)) ==
+              Lines{"a", "b", "c"});
+    }
 }
 
 TEST_CASE("RevisionGraph: topological order", "[graph]") {
