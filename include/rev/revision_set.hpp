@@ -4,6 +4,7 @@
 #include <rev/revision.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,8 +40,15 @@ public:
     std::optional<std::string> suggest(std::string_view unknown) const;
 
 private:
+    // The upper half of a slot in m_slots: a position below 2^32 fits in the lower half.
+    static constexpr std::uint64_t k_hash_mask = 0xffffffff00000000ULL;
+
+    // Looks ids up without a node per id: std::unordered_map's 100,000 allocations, and the
+    // cache misses of reaching them, were a good part of loading a long history.
+    void index_ids();
+
     std::vector<Revision> m_revisions;
-    std::unordered_map<std::string, Index> m_by_id;
+    std::vector<std::uint64_t> m_slots;
     std::unordered_map<std::string, Index> m_by_label;
 };
 

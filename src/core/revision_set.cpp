@@ -3,85 +3,102 @@
 #include <rev/revision_set.hpp>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <filesystem>
-#include <numeric>
+#include <functional>
 
 namespace rev {
 
 namespace {
 
-// A text to sort revisions by and the revision's position: sorting these, not positions that
-// point at the text, keeps a sort of 100,000 revisions from missing the cache at every step.
+constexpr std::size_t k_key_bytes = sizeof(std::uint64_t);
+
+// The first eight bytes of `text`, big-endian and padded with zeros: ordering these orders texts
+// as comparing them does, but for texts alike in their first eight bytes. Sorting and searching
+// on these reads a compact array instead of a revision at every step: the 100,000 revisions of
+// a long history are beyond the cache, and reading them in random order made sorting them and
+// looking ids up grow far faster than N log N.
+std::uint64_t key_of(std::string_view text) {
+    std::uint64_t key = 0;
+    for (std::size_t i = 0; i < k_key_bytes; ++i) {
+        key = (key << 8U) | (i < text.size() ? static_cast<unsigned char>(text[i]) : 0U);
+    }
+    return key;
+}
+
+// std::filesystem::path's order, on plain strings where both paths allow it (path_order.hpp).
+bool folder_less(const Revision& a, const Revision& b) {
+    const std::string& x = a.directory.native();
+    const std::string& y = b.directory.native();
+    const bool plain = detail::is_plain_path(x) && detail::is_plain_path(y) &&
+                       a.directory.is_absolute() == b.directory.is_absolute();
+    return plain ? detail::path_less(x, y) : a.directory < b.directory;
+}
+
+// Sorts positions into folder order, in which duplicates are resolved and reported so that
+// neither depends on the file system; equal folders keep their positions' order.
+void sort_by_folder(const std::vector<Revision>& revisions, std::vector<std::size_t>& positions) {
+    std::sort(positions.begin(), positions.end(), [&](std::size_t a, std::size_t b) {
+        if (folder_less(revisions[a], revisions[b])) {
+            return true;
+        }
+        return !folder_less(revisions[b], revisions[a]) && a < b;
+    });
+}
+
 struct SortKey {
-    std::string_view text;
+    std::uint64_t key = 0;
     std::size_t index = 0;
 };
 
-std::vector<std::size_t> indices_of(const std::vector<SortKey>& keys) {
-    std::vector<std::size_t> indices(keys.size());
-    std::transform(keys.begin(), keys.end(), indices.begin(),
-                   [](const SortKey& key) { return key.index; });
-    return indices;
-}
-
-// The positions of `revisions` in folder order (std::filesystem::path's), in which duplicates
-// are resolved and reported so that neither depends on the file system. read_revisions gives
-// them in that order already.
-std::vector<std::size_t> order_by_folder(const std::vector<Revision>& revisions) {
-    const bool plain =
-        std::all_of(revisions.begin(), revisions.end(), [&](const Revision& revision) {
-            return detail::is_plain_path(revision.directory.native()) &&
-                   revision.directory.is_absolute() == revisions.front().directory.is_absolute();
-        });
+// `revisions` sorted by id, and among equal ids in folder order.
+std::vector<SortKey> order_by_id(const std::vector<Revision>& revisions) {
     std::vector<SortKey> keys(revisions.size());
     for (std::size_t i = 0; i < revisions.size(); ++i) {
-        keys[i] = {revisions[i].directory.native(), i};
-    }
-    const auto by_folder = [plain, &revisions](const SortKey& a, const SortKey& b) {
-        return plain ? detail::path_less(a.text, b.text)
-                     : revisions[a.index].directory < revisions[b.index].directory;
-    };
-    if (!std::is_sorted(keys.begin(), keys.end(), by_folder)) {
-        std::stable_sort(keys.begin(), keys.end(), by_folder);
-    }
-    return indices_of(keys);
-}
-
-// The positions of `revisions` sorted by id, and among equal ids in folder order (`rank`: each
-// position's place in it).
-std::vector<std::size_t> order_by_id(const std::vector<Revision>& revisions,
-                                     const std::vector<std::size_t>& rank) {
-    std::vector<SortKey> keys(revisions.size());
-    for (std::size_t i = 0; i < revisions.size(); ++i) {
-        keys[i] = {revisions[i].id, i};
+        keys[i] = {key_of(revisions[i].id), i};
     }
     std::sort(keys.begin(), keys.end(), [&](const SortKey& a, const SortKey& b) {
-        const int compared = a.text.compare(b.text);
-        return compared < 0 || (compared == 0 && rank[a.index] < rank[b.index]);
+        if (a.key != b.key) {
+            return a.key < b.key;
+        }
+        const Revision& x = revisions[a.index];
+        const Revision& y = revisions[b.index];
+        if (const int compared = x.id.compare(y.id); compared != 0) {
+            return compared < 0;
+        }
+        if (folder_less(x, y)) {
+            return true;
+        }
+        return !folder_less(y, x) && a.index < b.index;
     });
-    return indices_of(keys);
+    return keys;
 }
 
 // Which revisions to keep: the first of each id in folder order. Reports the others, in folder
 // order.
 std::vector<bool> first_of_each_id(const std::vector<Revision>& revisions,
-                                   const std::vector<std::size_t>& by_folder,
-                                   const std::vector<std::size_t>& by_id,
-                                   Diagnostics& diagnostics) {
-    std::vector<std::size_t> first(revisions.size());
-    for (std::size_t k = 0; k < by_id.size(); ++k) {
-        const bool repeated = k > 0 && revisions[by_id[k]].id == revisions[by_id[k - 1]].id;
-        first[by_id[k]] = repeated ? first[by_id[k - 1]] : by_id[k];
-    }
+                                   const std::vector<SortKey>& by_id, Diagnostics& diagnostics) {
     std::vector<bool> keep(revisions.size(), false);
-    for (const std::size_t i : by_folder) {
-        keep[i] = first[i] == i;
-        if (!keep[i]) {
-            const Revision& revision = revisions[i];
-            diagnostics.add(revision.manifest_path(), revision.lines.id,
-                            "duplicate id '" + revision.id + "' (also in " +
-                                display_path(revisions[first[i]].manifest_path()) + ")");
+    std::vector<std::size_t> first(revisions.size());
+    std::vector<std::size_t> repeats;
+    for (std::size_t k = 0; k < by_id.size(); ++k) {
+        const std::size_t i = by_id[k].index;
+        // Different keys are different ids, without reading either revision.
+        const bool repeated = k > 0 && by_id[k].key == by_id[k - 1].key &&
+                              revisions[i].id == revisions[by_id[k - 1].index].id;
+        first[i] = repeated ? first[by_id[k - 1].index] : i;
+        keep[i] = !repeated;
+        if (repeated) {
+            repeats.push_back(i);
         }
+    }
+    sort_by_folder(revisions, repeats);
+    for (const std::size_t i : repeats) {
+        const Revision& revision = revisions[i];
+        diagnostics.add(revision.manifest_path(), revision.lines.id,
+                        "duplicate id '" + revision.id + "' (also in " +
+                            display_path(revisions[first[i]].manifest_path()) + ")");
     }
     return keep;
 }
@@ -89,20 +106,24 @@ std::vector<bool> first_of_each_id(const std::vector<Revision>& revisions,
 // Each label to the id of the revision that carries it, reporting labels used twice or equal
 // to an id. Takes the kept revisions in folder order, for the same reason.
 std::unordered_map<std::string, std::string>
-owners_of_labels(const std::vector<Revision>& revisions, const std::vector<std::size_t>& by_folder,
-                 const std::vector<std::size_t>& by_id, const std::vector<bool>& kept,
-                 Diagnostics& diagnostics) {
+owners_of_labels(const std::vector<Revision>& revisions, const std::vector<SortKey>& by_id,
+                 const std::vector<bool>& kept, Diagnostics& diagnostics) {
     const auto is_id = [&](const std::string& label) {
-        const auto found = std::lower_bound(
-            by_id.begin(), by_id.end(), label,
-            [&](std::size_t i, const std::string& text) { return revisions[i].id < text; });
-        return found != by_id.end() && revisions[*found].id == label;
+        const auto found = std::lower_bound(by_id.begin(), by_id.end(), label,
+                                            [&](const SortKey& key, const std::string& text) {
+                                                return revisions[key.index].id < text;
+                                            });
+        return found != by_id.end() && revisions[found->index].id == label;
     };
-    std::unordered_map<std::string, const Revision*> owners;
-    for (const std::size_t i : by_folder) {
-        if (!kept[i]) {
-            continue;
+    std::vector<std::size_t> labelled;
+    for (std::size_t i = 0; i < revisions.size(); ++i) {
+        if (kept[i] && !revisions[i].branch_labels.empty()) {
+            labelled.push_back(i);
         }
+    }
+    sort_by_folder(revisions, labelled);
+    std::unordered_map<std::string, const Revision*> owners;
+    for (const std::size_t i : labelled) {
         const Revision& revision = revisions[i];
         for (const std::string& label : revision.branch_labels) {
             if (is_id(label)) {
@@ -130,36 +151,53 @@ owners_of_labels(const std::vector<Revision>& revisions, const std::vector<std::
 
 RevisionSet::RevisionSet(std::vector<Revision> revisions, Diagnostics& diagnostics) {
     // Revisions are sorted as positions, not moved about: each is a dozen strings and vectors.
-    const std::vector<std::size_t> by_folder = order_by_folder(revisions);
-    std::vector<std::size_t> folder_rank(revisions.size());
-    for (std::size_t k = 0; k < by_folder.size(); ++k) {
-        folder_rank[by_folder[k]] = k;
-    }
-    const std::vector<std::size_t> by_id = order_by_id(revisions, folder_rank);
-    const std::vector<bool> kept = first_of_each_id(revisions, by_folder, by_id, diagnostics);
+    const std::vector<SortKey> by_id = order_by_id(revisions);
+    const std::vector<bool> kept = first_of_each_id(revisions, by_id, diagnostics);
     const std::unordered_map<std::string, std::string> label_owner =
-        owners_of_labels(revisions, by_folder, by_id, kept, diagnostics);
+        owners_of_labels(revisions, by_id, kept, diagnostics);
     m_revisions.reserve(revisions.size());
-    for (std::size_t i : by_id) {
-        if (kept[i]) {
-            m_revisions.push_back(std::move(revisions[i]));
+    for (const SortKey& key : by_id) {
+        if (kept[key.index]) {
+            m_revisions.push_back(std::move(revisions[key.index]));
         }
     }
-    m_by_id.reserve(m_revisions.size());
-    for (Index i = 0; i < m_revisions.size(); ++i) {
-        m_by_id.emplace(m_revisions[i].id, i);
-    }
+    index_ids();
     for (const auto& [label, id] : label_owner) {
-        m_by_label.emplace(label, m_by_id.at(id));
+        m_by_label.emplace(label, *find(id));
+    }
+}
+
+// Open addressing with linear probing, at most half full. A slot holds the position plus one
+// (0: empty) and, above it, the id's hash, so that a probe reads a revision only when the hashes
+// agree.
+void RevisionSet::index_ids() {
+    const std::size_t capacity = std::bit_ceil(std::max<std::size_t>(2, 2 * m_revisions.size()));
+    m_slots.assign(capacity, 0);
+    for (Index i = 0; i < m_revisions.size(); ++i) {
+        const std::size_t hash = std::hash<std::string_view>{}(m_revisions[i].id);
+        std::size_t slot = hash & (capacity - 1);
+        while (m_slots[slot] != 0) {
+            slot = (slot + 1) & (capacity - 1);
+        }
+        m_slots[slot] = (hash & k_hash_mask) | (i + 1);
     }
 }
 
 std::optional<RevisionSet::Index> RevisionSet::find(std::string_view id) const {
-    auto it = m_by_id.find(std::string(id));
-    if (it == m_by_id.end()) {
+    const std::size_t capacity = m_slots.size();
+    if (capacity == 0) { // a default-constructed set
         return std::nullopt;
     }
-    return it->second;
+    const std::size_t hash = std::hash<std::string_view>{}(id);
+    for (std::size_t slot = hash & (capacity - 1); m_slots[slot] != 0;
+         slot = (slot + 1) & (capacity - 1)) {
+        const std::uint64_t entry = m_slots[slot];
+        const Index index = (entry & ~k_hash_mask) - 1;
+        if ((entry & k_hash_mask) == (hash & k_hash_mask) && m_revisions[index].id == id) {
+            return index;
+        }
+    }
+    return std::nullopt;
 }
 
 std::vector<RevisionSet::Index> RevisionSet::find_prefix(std::string_view prefix) const {

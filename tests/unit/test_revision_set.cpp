@@ -59,6 +59,22 @@ TEST_CASE("RevisionSet: find", "[revision_set]") {
     }
 }
 
+TEST_CASE("RevisionSet: find among many ids alike in their first bytes", "[revision_set]") {
+    GraphBuilder builder;
+    for (int i = 299; i >= 0; --i) {
+        const std::string digits = std::to_string(1000 + i).substr(1);
+        builder.add("migration_" + digits, {});
+    }
+    const rev::RevisionSet set = make_set(builder);
+    for (rev::RevisionSet::Index i = 0; i < set.size(); ++i) {
+        CHECK(set.find(set[i].id) == std::optional<rev::RevisionSet::Index>(i));
+    }
+    CHECK(set[0].id == "migration_000");
+    CHECK_FALSE(set.find("migration_300"));
+    CHECK_FALSE(set.find("migration_00"));
+    CHECK_FALSE(rev::RevisionSet().find("migration_000"));
+}
+
 TEST_CASE("RevisionSet: find_prefix", "[revision_set]") {
     const rev::RevisionSet set = make_set(GraphBuilder()
                                               .add("ab12", {})
@@ -170,4 +186,23 @@ TEST_CASE("RevisionSet: reports duplicates", "[revision_set][error]") {
         CHECK(set.find_label("x") == std::optional<rev::RevisionSet::Index>(0));
         CHECK_FALSE(set.find_label("a"));
     }
+}
+
+TEST_CASE("RevisionSet: keeps the first of a duplicate id in folder order",
+          "[revision_set][error]") {
+    GraphBuilder builder;
+    builder.add("a", {}).add("a", {}).add("b", {}).add("b", {});
+    std::vector<rev::Revision> revisions = builder.revisions();
+    revisions[0].directory = "versions/z";
+    revisions[1].directory = "versions/m";
+    revisions[2].directory = "versions/c";
+    revisions[3].directory = "versions/d";
+    rev::Diagnostics diagnostics;
+    const rev::RevisionSet set(revisions, diagnostics);
+    CHECK(lines_of(diagnostics) ==
+          Lines{"versions/d/manifest.toml: duplicate id 'b' (also in versions/c/manifest.toml)",
+                "versions/z/manifest.toml: duplicate id 'a' (also in versions/m/manifest.toml)"});
+    REQUIRE(set.size() == 2);
+    CHECK(set[*set.find("a")].directory == "versions/m");
+    CHECK(set[*set.find("b")].directory == "versions/c");
 }
