@@ -341,8 +341,27 @@ std::size_t RevisionGraph::rank(Vertex vertex) const {
 }
 
 void RevisionGraph::sort_topologically(Vertices& vertices) const {
-    std::sort(vertices.begin(), vertices.end(),
-              [this](Vertex a, Vertex b) { return m_impl->rank[a] < m_impl->rank[b]; });
+    const auto by_rank = [this](Vertex a, Vertex b) { return m_impl->rank[a] < m_impl->rank[b]; };
+    // Many vertices are placed by marking their ranks and reading the marks in order: linear,
+    // where a comparison sort of 100,000 looks ranks up at random 1.7 million times.
+    if (vertices.size() * 8 < size()) {
+        std::sort(vertices.begin(), vertices.end(), by_rank);
+        return;
+    }
+    std::vector<bool> marked(size(), false);
+    for (Vertex v : vertices) {
+        if (marked[m_impl->rank[v]]) { // a repeat: keep every copy
+            std::sort(vertices.begin(), vertices.end(), by_rank);
+            return;
+        }
+        marked[m_impl->rank[v]] = true;
+    }
+    vertices.clear();
+    for (std::size_t r = 0; r < marked.size(); ++r) {
+        if (marked[r]) {
+            vertices.push_back(m_impl->order[r]);
+        }
+    }
 }
 
 RevisionGraph::Vertices RevisionGraph::branch_of_label(Vertex labelled) const {

@@ -305,6 +305,19 @@ TEST_CASE("RevisionGraph: rank and sort_topologically", "[graph]") {
     RevisionGraph::Vertices vertices = vertices_of(graph, {"y", "d", "a", "x"});
     graph.sort_topologically(vertices);
     CHECK(ids_of(graph, vertices) == Lines{"a", "d", "x", "y"});
+    SECTION("keeps repeats") {
+        RevisionGraph::Vertices repeated = vertices_of(graph, {"y", "d", "y", "a"});
+        graph.sort_topologically(repeated);
+        CHECK(ids_of(graph, repeated) == Lines{"a", "d", "y", "y"});
+    }
+    SECTION("a few of many") {
+        RevisionGraph::Vertices few = vertices_of(graph, {"d"});
+        graph.sort_topologically(few);
+        CHECK(ids_of(graph, few) == Lines{"d"});
+        RevisionGraph::Vertices none;
+        graph.sort_topologically(none);
+        CHECK(none.empty());
+    }
 }
 
 TEST_CASE("RevisionGraph: branch_of_label", "[graph]") {
