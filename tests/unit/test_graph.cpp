@@ -432,4 +432,12 @@ TEST_CASE("RevisionGraph: ten thousand revisions", "[graph][large]") {
     CHECK(graph.ancestors(tip, Follow::parents, Inclusive::yes).size() == 9000 + 4 * 100);
     CHECK(graph.descendants(graph.bases(), Follow::parents, Inclusive::yes).size() == 9901);
     CHECK(graph.branch_of_label(vertex_of(graph, "b4_050")).size() == 100);
+    // Small answers in a large graph are gathered another way than large ones.
+    CHECK(ids_of(graph, graph.descendants(vertices_of(graph, {"b4_097"}), Follow::parents,
+                                          Inclusive::yes)) == Lines{"b4_097", "b4_098", "b4_099"});
+    CHECK(ids_of(graph, graph.descendants(vertices_of(graph, {"b8_098"}), Follow::parents,
+                                          Inclusive::no)) == Lines{"b8_099", "r_extra"});
+    RevisionGraph::Vertices few = vertices_of(graph, {"z050", "r08999", "r00000"});
+    graph.sort_topologically(few);
+    CHECK(ids_of(graph, few) == Lines{"r00000", "r08999", "z050"});
 }
