@@ -166,7 +166,12 @@ TEST_CASE("Concurrency: 8 rev processes at once move one database without losing
     const auto started = Clock::now();
     static const Round kinds[] = {Round::anywhere, Round::floor, Round::relative};
     for (int round = 0; round < k_rounds; ++round) {
-        const Mix mix = targets.mix(kinds[round % 3]);
+        Mix mix = targets.mix(kinds[round % 3]);
+        if (round == 0) {
+            // A downgrade refuses a SQLite file that does not exist yet (it never creates one),
+            // and the first round's `downgrade base` may be let through before any upgrade.
+            mix.setup.insert(mix.setup.begin(), Args{"upgrade", "base+1"});
+        }
         std::string context = "round " + std::to_string(round + 1) + " (";
         for (const Args& args : mix.moves) {
             context += (context.back() == '(' ? "" : "; ") + command_line(args);
