@@ -272,6 +272,10 @@ std::string Dialect::select_log(std::size_t limit) const {
            qualified("_log") + " ORDER BY id DESC LIMIT " + std::to_string(limit);
 }
 
+std::string Dialect::count_applied() const {
+    return "SELECT CAST(COUNT(*) AS TEXT) FROM " + qualified("");
+}
+
 std::string Dialect::select_tables() const {
     const std::string own = " AND name NOT IN (" + quote(m_tables.table) + ", " +
                             quote(m_tables.table + "_log") + ", " +

@@ -48,6 +48,7 @@ public:
     std::string count_version_tables() const;
     std::string select_layout_version() const;
     std::string select_applied() const;
+    std::string count_applied() const;
     std::string select_log(std::size_t limit) const;
     std::string select_tables() const;
 

