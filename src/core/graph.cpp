@@ -108,7 +108,9 @@ struct RevisionGraph::Impl {
             starts.insert(starts.end(), first, last);
         }
         // Boost's search would discover a start given twice twice.
-        std::sort(starts.begin(), starts.end());
+        if (!std::is_sorted(starts.begin(), starts.end())) { // in order when given in order
+            std::sort(starts.begin(), starts.end());
+        }
         starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
         // The map starts out white, so the search need not whiten every vertex first: a small
         // answer costs little more than its size.
