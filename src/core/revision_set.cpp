@@ -3,7 +3,6 @@
 #include <rev/revision_set.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -161,43 +160,28 @@ RevisionSet::RevisionSet(std::vector<Revision> revisions, Diagnostics& diagnosti
             m_revisions.push_back(std::move(revisions[key.index]));
         }
     }
-    index_ids();
+    m_id_keys.reserve(m_revisions.size());
+    for (const Revision& revision : m_revisions) {
+        m_id_keys.push_back(key_of(revision.id));
+    }
     for (const auto& [label, id] : label_owner) {
         m_by_label.emplace(label, *find(id));
     }
 }
 
-// Open addressing with linear probing, at most half full. A slot holds the position plus one
-// (0: empty) and, above it, the id's hash, so that a probe reads a revision only when the hashes
-// agree.
-void RevisionSet::index_ids() {
-    const std::size_t capacity = std::bit_ceil(std::max<std::size_t>(2, 2 * m_revisions.size()));
-    m_slots.assign(capacity, 0);
-    for (Index i = 0; i < m_revisions.size(); ++i) {
-        const std::size_t hash = std::hash<std::string_view>{}(m_revisions[i].id);
-        std::size_t slot = hash & (capacity - 1);
-        while (m_slots[slot] != 0) {
-            slot = (slot + 1) & (capacity - 1);
-        }
-        m_slots[slot] = (hash & k_hash_mask) | (i + 1);
-    }
-}
-
 std::optional<RevisionSet::Index> RevisionSet::find(std::string_view id) const {
-    const std::size_t capacity = m_slots.size();
-    if (capacity == 0) { // a default-constructed set
+    const auto [first, last] = std::equal_range(m_id_keys.begin(), m_id_keys.end(), key_of(id));
+    // Ids are hashes, so ids alike in their first eight bytes are rare: compare those whole.
+    const auto begin = m_revisions.begin() + (first - m_id_keys.begin());
+    const auto end = m_revisions.begin() + (last - m_id_keys.begin());
+    const auto found =
+        std::lower_bound(begin, end, id, [](const Revision& revision, std::string_view x) {
+            return revision.id < x;
+        });
+    if (found == end || found->id != id) {
         return std::nullopt;
     }
-    const std::size_t hash = std::hash<std::string_view>{}(id);
-    for (std::size_t slot = hash & (capacity - 1); m_slots[slot] != 0;
-         slot = (slot + 1) & (capacity - 1)) {
-        const std::uint64_t entry = m_slots[slot];
-        const Index index = (entry & ~k_hash_mask) - 1;
-        if ((entry & k_hash_mask) == (hash & k_hash_mask) && m_revisions[index].id == id) {
-            return index;
-        }
-    }
-    return std::nullopt;
+    return static_cast<Index>(found - m_revisions.begin());
 }
 
 std::vector<RevisionSet::Index> RevisionSet::find_prefix(std::string_view prefix) const {
