@@ -26,7 +26,7 @@ std::string common_folder(const RevisionGraph& graph) {
     std::string common;
     bool first = true;
     for (const Revision& revision : graph.revisions()) {
-        const std::string& folder = revision.directory.native();
+        const std::string& folder = revision.directory;
         if (first) {
             common = folder;
             first = false;

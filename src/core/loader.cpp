@@ -194,7 +194,7 @@ std::optional<Revision> parse_manifest(std::string_view text, const fs::path& ma
     }
 
     Revision revision;
-    revision.directory = manifest_path.parent_path();
+    revision.directory = manifest_path.parent_path().native();
     ManifestReader reader(table, manifest_path, diagnostics);
     reader.check_unknown_keys();
     revision.lines.id = reader.read_string("id", true, revision.id);
@@ -384,8 +384,8 @@ std::optional<Revision> load_manifest(const OpenFolder& root, const ManifestFold
     if (std::optional<Revision> revision =
             cache != nullptr ? cache->revision(found.folder()) : std::nullopt) {
         revision->directory = found.folder().empty()
-                                  ? fs::path(root.path_of(found.manifest)).parent_path()
-                                  : fs::path(root.path_of(found.folder()));
+                                  ? fs::path(root.path_of(found.manifest)).parent_path().native()
+                                  : root.path_of(found.folder());
         return revision;
     }
     const std::string path = root.path_of(found.manifest);

@@ -28,11 +28,11 @@ std::uint64_t key_of(std::string_view text) {
 
 // std::filesystem::path's order, on plain strings where both paths allow it (path_order.hpp).
 bool folder_less(const Revision& a, const Revision& b) {
-    const std::string& x = a.directory.native();
-    const std::string& y = b.directory.native();
+    const std::string& x = a.directory;
+    const std::string& y = b.directory;
     const bool plain = detail::is_plain_path(x) && detail::is_plain_path(y) &&
-                       a.directory.is_absolute() == b.directory.is_absolute();
-    return plain ? detail::path_less(x, y) : a.directory < b.directory;
+                       x.starts_with('/') == y.starts_with('/');
+    return plain ? detail::path_less(x, y) : a.folder() < b.folder();
 }
 
 // Sorts positions into folder order, in which duplicates are resolved and reported so that

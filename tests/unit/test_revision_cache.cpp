@@ -113,8 +113,8 @@ void wait_until_cacheable(const TempDir& dir) {
 
 // Every field of a revision, so that two loads compare whole.
 std::string describe(const rev::Revision& revision) {
-    std::string text = revision.id + "|" + revision.message + "|" + revision.directory.string() +
-                       "|" + (revision.transactional ? "tx" : "no-tx");
+    std::string text = revision.id + "|" + revision.message + "|" + revision.directory + "|" +
+                       (revision.transactional ? "tx" : "no-tx");
     for (const auto* names : {&revision.parents, &revision.depends_on, &revision.branch_labels}) {
         text += "|";
         for (const std::string& name : *names) {
