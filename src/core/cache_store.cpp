@@ -388,24 +388,31 @@ void CacheStore::save(std::size_t entries) {
     if (!enabled() || m_discarded || entries < k_min_revisions_to_cache || unchanged()) {
         return;
     }
-    std::string payload;
-    RecordWriter(payload).text(m_root);
+    // One buffer of the file's exact size, the header filled in last: a cache of 30,000
+    // checksums is megabytes, and growing a payload and copying it after a header doubled the
+    // peak memory of a move.
+    std::size_t payload_size = sizeof(std::uint32_t) + m_root.size();
     for (const Piece& piece : m_kept) {
-        if (piece.read != nullptr) {
-            payload.append(piece.read, piece.size);
-        } else {
-            payload.append(m_fresh, piece.offset, piece.size);
-        }
+        payload_size += piece.size;
     }
     std::string file;
-    file.reserve(k_header_size + payload.size());
-    file.append(k_magic);
-    RecordWriter header(file);
-    header.number(k_format_version);
-    header.number(k_byte_order_mark);
-    header.number(static_cast<std::uint64_t>(payload.size()));
-    header.number(checksum(payload));
-    file.append(payload);
+    file.reserve(k_header_size + payload_size);
+    file.resize(k_header_size);
+    RecordWriter(file).text(m_root);
+    for (const Piece& piece : m_kept) {
+        if (piece.read != nullptr) {
+            file.append(piece.read, piece.size);
+        } else {
+            file.append(m_fresh, piece.offset, piece.size);
+        }
+    }
+    std::string header(k_magic);
+    RecordWriter fields(header);
+    fields.number(k_format_version);
+    fields.number(k_byte_order_mark);
+    fields.number(static_cast<std::uint64_t>(payload_size));
+    fields.number(checksum(std::string_view(file).substr(k_header_size)));
+    file.replace(0, k_header_size, header);
     m_use.written = replace_file(m_file, file);
     if (m_use.written) {
         remove_unused(m_file.parent_path(), m_start_ns);
