@@ -4,9 +4,12 @@
 
 #include <rev/dot.hpp>
 #include <rev/error.hpp>
+#include <rev/migrate.hpp>
 #include <rev/target.hpp>
 
 #include <iostream>
+#include <optional>
+#include <vector>
 
 namespace rev::cli {
 
@@ -25,13 +28,27 @@ void print_revision(Context& context, RevisionGraph::Vertex vertex, bool verbose
     }
 }
 
-// What the configured database has applied, when there is one to ask. History is useful
-// without a database, so a missing or unreachable one only means no marks.
-std::vector<bool> applied_if_reachable(Context& context) {
+// The configured database's rows, when there is one to ask. History is useful without a
+// database, so a missing or unreachable one only means no marks.
+std::optional<std::vector<AppliedRevision>> applied_rows_if_reachable(Context& context) {
     try {
-        auto database = context.connect(IfMissing::skip);
-        return database ? context.applied_set(*database).mask(context.graph().size())
-                        : std::vector<bool>{};
+        if (auto database = context.connect(IfMissing::skip)) {
+            return database->applied();
+        }
+    } catch (const Error&) {
+    }
+    return std::nullopt;
+}
+
+// Which revisions `rows` name; none when they name one the folder does not have.
+std::vector<bool> applied_mask(Context& context,
+                               const std::optional<std::vector<AppliedRevision>>& rows) {
+    if (!rows) {
+        return {};
+    }
+    try {
+        const RevisionGraph& graph = context.graph();
+        return to_applied_set(graph, *rows, context.database_url().display).mask(graph.size());
     } catch (const Error&) {
         return {};
     }
@@ -79,11 +96,16 @@ int cmd_history(Context& context, const Args& args) {
     if (!line.parse(context, args)) {
         return 0;
     }
+    std::optional<std::vector<AppliedRevision>> rows;
+    if (context.has_database_url()) {
+        context.load_graph_in_background();
+        rows = applied_rows_if_reachable(context);
+    }
     const RevisionGraph& graph = context.graph();
     RevisionGraph::Vertices shown = range_text.empty()
                                         ? graph.topological_order()
                                         : resolve_range(graph, parse_range(range_text));
-    const std::vector<bool> applied = applied_if_reachable(context);
+    const std::vector<bool> applied = applied_mask(context, rows);
     for (auto it = shown.rbegin(); it != shown.rend(); ++it) {
         if (verbose) {
             context.out() << revision_block(graph, *it) << "\n";
