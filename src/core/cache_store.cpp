@@ -1,5 +1,7 @@
 #include "cache_store.hpp"
 
+#include "text_file.hpp"
+
 #include <rev/checksum.hpp>
 
 #include <fcntl.h>
@@ -143,27 +145,7 @@ std::optional<std::string> read_file_at(int folder, const std::string& relative,
     std::optional<std::string> text;
     if (const std::optional<StatKey> opened = stat_key(fd, ""); opened && !S_ISDIR(opened->mode)) {
         key = *opened;
-        text.emplace();
-        text->resize(static_cast<std::size_t>(key.size) + 1);
-        std::size_t size = 0;
-        for (;;) {
-            if (size == text->size()) {
-                text->resize(2 * size);
-            }
-            const ssize_t got = ::read(fd, text->data() + size, text->size() - size);
-            if (got < 0 && errno == EINTR) {
-                continue;
-            }
-            if (got < 0) {
-                text.reset();
-                break;
-            }
-            if (got == 0) {
-                text->resize(size);
-                break;
-            }
-            size += static_cast<std::size_t>(got);
-        }
+        text = read_open_file(fd, static_cast<std::size_t>(key.size));
     }
     ::close(fd);
     return text;

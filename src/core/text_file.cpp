@@ -77,9 +77,13 @@ std::optional<std::string> read_text_file(const std::filesystem::path& path) {
     if (::fstat(fd, &info) != 0 || S_ISDIR(info.st_mode)) {
         return std::nullopt;
     }
+    return read_open_file(fd, static_cast<std::size_t>(info.st_size));
+}
+
+std::optional<std::string> read_open_file(int fd, std::size_t size_hint) {
     std::string text;
-    // st_size is a hint: the file may grow or shrink while it is read (and is 0 for a pipe).
-    text.resize(static_cast<std::size_t>(info.st_size) + 1);
+    // One byte more than the hint, so that the end is seen without a second buffer.
+    text.resize(size_hint + 1);
     std::size_t used = 0;
     while (true) {
         if (used == text.size()) {

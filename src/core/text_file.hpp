@@ -12,6 +12,10 @@ namespace rev::detail {
 // that means).
 std::optional<std::string> read_text_file(const std::filesystem::path& path);
 
+// The rest of the open file `fd`, whose size was `size_hint` when it was looked at (a hint only:
+// the file may grow or shrink meanwhile); empty when a read fails.
+std::optional<std::string> read_open_file(int fd, std::size_t size_hint);
+
 // A place in a text, as editors show it.
 struct TextPosition {
     int line = 1;   // from 1
