@@ -13,22 +13,4 @@ packages=(
   time libbenchmark-dev
 )
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "bench/setup: everything is installed"
-  exit 0
-fi
-
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-echo "bench/setup: installing ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# The postgresql-15 package starts a cluster on port 5432; the benchmarks start their own server.
-if command -v pg_ctlcluster >/dev/null && pg_ctlcluster 15 main status >/dev/null 2>&1; then
-  $sudo pg_ctlcluster 15 main stop || true
-fi
+exec "$(dirname "$0")/../scripts/install_packages.sh" bench/setup "${packages[@]}"
