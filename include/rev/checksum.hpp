@@ -14,11 +14,16 @@ std::string normalize_for_checksum(std::string_view text);
 // Lower-case hex SHA-256 of `text` (OpenSSL EVP).
 std::string sha256_hex(std::string_view text);
 
+// The checksum rev records of a revision's file: the SHA-256 of its normalised text.
+std::string file_checksum(std::string_view text);
+
 // The three checksums rev records for an applied revision, of the normalised files.
 struct Checksums {
     std::string up;
     std::string down;
     std::string manifest;
+
+    bool operator==(const Checksums&) const = default;
 };
 
 } // namespace rev

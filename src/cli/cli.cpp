@@ -203,10 +203,6 @@ std::chrono::milliseconds Context::lock_timeout(double seconds) {
     return std::chrono::milliseconds(static_cast<long long>(wait * 1000));
 }
 
-AppliedSet Context::applied_set(Database& database) {
-    return to_applied_set(graph(), database.applied(), database.url().display);
-}
-
 CommandLine::CommandLine(const Command& command) : m_command(command), m_options("Options") {}
 
 void CommandLine::add_positional(const char* name, int max, const po::value_semantic* semantic,

@@ -64,9 +64,6 @@ public:
     // How long to wait for another rev: `seconds` when given (not negative), else [run]
     // lock_timeout.
     std::chrono::milliseconds lock_timeout(double seconds = -1);
-    // The database's applied revisions as graph vertices. Throws when the database names
-    // revisions that the folder does not have.
-    AppliedSet applied_set(Database& database);
 
 private:
     GlobalOptions m_options;

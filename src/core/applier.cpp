@@ -94,8 +94,8 @@ RevisionFiles read_revision_files(const Revision& revision) {
         // reading at a NUL byte without a word.
         detail::require_text(*text, path);
         // PostgreSQL takes a byte-order mark for part of the first word; checksums skip it too.
-        if (text->starts_with("\xEF\xBB\xBF")) {
-            text->erase(0, 3);
+        if (text->starts_with(detail::k_byte_order_mark)) {
+            text->erase(0, detail::k_byte_order_mark.size());
         }
         return std::move(*text);
     };
@@ -103,10 +103,7 @@ RevisionFiles read_revision_files(const Revision& revision) {
 }
 
 Checksums checksums_of(const RevisionFiles& files) {
-    const auto checksum = [](const std::string& text) {
-        return sha256_hex(normalize_for_checksum(text));
-    };
-    return {checksum(files.up), checksum(files.down), checksum(files.manifest)};
+    return {file_checksum(files.up), file_checksum(files.down), file_checksum(files.manifest)};
 }
 
 std::string current_actor() {

@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 // A record is u8 kind, u32 body size, body; a body starts with its relative path and key.
 constexpr std::string_view k_magic = "REVCACHE";
 constexpr std::uint32_t k_format_version = 1;
-constexpr std::uint32_t k_byte_order_mark = 0x01020304;
+constexpr std::uint32_t k_endianness_mark = 0x01020304;
 constexpr std::size_t k_header_size = 32;
 constexpr std::uint64_t k_max_file_size = std::uint64_t{1} << 30;
 
@@ -245,7 +245,7 @@ bool CacheStore::read_file() {
     const auto payload_size = header.number<std::uint64_t>();
     const auto sum = header.number<std::uint64_t>();
     const std::string_view payload = file.substr(k_header_size);
-    if (!magic || version != k_format_version || byte_order != k_byte_order_mark ||
+    if (!magic || version != k_format_version || byte_order != k_endianness_mark ||
         payload_size != payload.size() || sum != checksum(payload)) {
         return false;
     }
@@ -391,7 +391,7 @@ void CacheStore::save(std::size_t entries) {
     std::string header(k_magic);
     RecordWriter fields(header);
     fields.number(k_format_version);
-    fields.number(k_byte_order_mark);
+    fields.number(k_endianness_mark);
     fields.number(static_cast<std::uint64_t>(payload_size));
     fields.number(checksum(std::string_view(file).substr(k_header_size)));
     file.replace(0, k_header_size, header);

@@ -1,18 +1,18 @@
+#include "text_file.hpp"
+
 #include <rev/checksum.hpp>
 #include <rev/error.hpp>
 
 #include <openssl/evp.h>
 
 #include <array>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 namespace rev {
 
 std::string normalize_for_checksum(std::string_view text) {
-    if (text.starts_with("\xEF\xBB\xBF")) {
-        text.remove_prefix(3);
+    if (text.starts_with(detail::k_byte_order_mark)) {
+        text.remove_prefix(detail::k_byte_order_mark.size());
     }
     std::string result;
     result.reserve(text.size());
@@ -47,6 +47,10 @@ std::string sha256_hex(std::string_view text) {
         result += hex[digest[i] & 0x0f];
     }
     return result;
+}
+
+std::string file_checksum(std::string_view text) {
+    return sha256_hex(normalize_for_checksum(text));
 }
 
 } // namespace rev

@@ -80,7 +80,7 @@ public:
         if (!m_cache || !text.starts_with(m_root) || text.size() <= m_root.size() + 1 ||
             text[m_root.size()] != '/') {
             const std::optional<std::string> whole = detail::read_text_file(path);
-            return whole ? sha256_hex(normalize_for_checksum(*whole)) : k_unreadable;
+            return whole ? file_checksum(*whole) : k_unreadable;
         }
         const std::string relative = text.substr(m_root.size() + 1);
         if (std::optional<std::string> cached = m_cache->checksum(relative)) {
@@ -91,7 +91,7 @@ public:
         if (!whole) {
             return k_unreadable;
         }
-        std::string sum = sha256_hex(normalize_for_checksum(*whole));
+        std::string sum = file_checksum(*whole);
         m_cache->keep_checksum(relative, key, sum);
         return sum;
     }

@@ -16,10 +16,6 @@ const AppliedRevision* find_row(const std::vector<AppliedRevision>& rows, const 
     return row == rows.end() ? nullptr : &*row;
 }
 
-bool same_checksums(const Checksums& a, const Checksums& b) {
-    return a.up == b.up && a.down == b.down && a.manifest == b.manifest;
-}
-
 } // namespace
 
 RehashResult rehash(Database& database, const RevisionGraph& graph,
@@ -43,7 +39,7 @@ RehashResult rehash(Database& database, const RevisionGraph& graph,
         }
         const Revision& revision = graph.revision(*vertex);
         Checksums now = checksums_of(read_revision_files(revision));
-        if (same_checksums(now, row->checksums)) {
+        if (now == row->checksums) {
             result.unchanged.push_back(id);
             continue;
         }

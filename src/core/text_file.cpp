@@ -13,8 +13,6 @@ namespace rev::detail {
 
 namespace {
 
-constexpr std::string_view k_byte_order_mark = "\xEF\xBB\xBF";
-
 // The length of the UTF-8 sequence at `at`, or 0 when it is not one.
 std::size_t sequence_length(std::string_view text, std::size_t at) {
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };

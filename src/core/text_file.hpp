@@ -8,6 +8,9 @@
 
 namespace rev::detail {
 
+// UTF-8's byte-order mark, which some Windows editors put at the start of a file.
+inline constexpr std::string_view k_byte_order_mark = "\xEF\xBB\xBF";
+
 // The whole file as bytes; empty when it cannot be read or is a folder (the caller says what
 // that means).
 std::optional<std::string> read_text_file(const std::filesystem::path& path);
