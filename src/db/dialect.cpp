@@ -21,10 +21,6 @@ std::string Dialect::quote(std::string_view text) {
     return quoted + "'";
 }
 
-std::string Dialect::nullable(std::string_view text) {
-    return text.empty() ? "NULL" : quote(text);
-}
-
 std::string Dialect::qualified(std::string_view suffix) const {
     // Names were checked by is_safe_identifier(); quoting keeps their case on PostgreSQL.
     const std::string table = "\"" + m_tables.table + std::string(suffix) + "\"";
@@ -78,6 +74,9 @@ std::vector<std::string> Dialect::upgrade_layout_from_1() const {
     return {"ALTER TABLE " + qualified("") + " ADD COLUMN state TEXT NOT NULL DEFAULT 'applied'",
             "ALTER TABLE " + qualified("") + " ADD COLUMN error TEXT",
             "ALTER TABLE " + qualified("_log") + " ADD COLUMN detail TEXT",
+            // Layout 1 as released had no UNIQUE on seq, which layout 2 declares.
+            "CREATE UNIQUE INDEX IF NOT EXISTS \"" + m_tables.table + "_seq\"" + " ON " +
+                qualified("") + " (seq)",
             "UPDATE " + qualified("_meta") + " SET value = '" + std::to_string(k_layout_version) +
                 "' WHERE key = 'layout_version'"};
 }

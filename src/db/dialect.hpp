@@ -57,8 +57,6 @@ public:
 
     // `text` as an SQL string literal.
     static std::string quote(std::string_view text);
-    // As quote(), but NULL for an empty text.
-    static std::string nullable(std::string_view text);
 
 private:
     std::string qualified(std::string_view suffix) const;

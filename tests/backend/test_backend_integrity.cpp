@@ -185,9 +185,20 @@ TEST_CASE("Backend: layout 1 tables are upgraded by the next move", "[backend][i
     write_revision(db.dir(), "a", {});
     write_revision(db.dir(), "b", {"a"});
     db.move(MoveKind::upgrade, "a");
-    // Back to what rev 0.1.0 pre-releases wrote.
-    db.execute("ALTER TABLE rev_version DROP COLUMN state;\n"
-               "ALTER TABLE rev_version DROP COLUMN error;\n"
+    // Back to what rev 0.1.0 pre-releases wrote: no state or error, no UNIQUE on seq, no detail.
+    const std::string layout_1_columns = "revision, seq, up_sha256, down_sha256, manifest_sha256, "
+                                         "applied_at, applied_by, duration_ms, rev_version";
+    db.execute("ALTER TABLE rev_version RENAME TO rev_version_2;\n"
+               "CREATE TABLE rev_version (revision TEXT PRIMARY KEY, seq BIGINT NOT NULL, "
+               "up_sha256 TEXT NOT NULL, down_sha256 TEXT NOT NULL, manifest_sha256 TEXT NOT NULL, "
+               "applied_at " +
+               std::string(db.is_postgresql() ? "TIMESTAMPTZ" : "TEXT") +
+               " NOT NULL, applied_by TEXT NOT NULL, duration_ms BIGINT NOT NULL, "
+               "rev_version TEXT NOT NULL);\n"
+               "INSERT INTO rev_version SELECT " +
+               layout_1_columns +
+               " FROM rev_version_2;\n"
+               "DROP TABLE rev_version_2;\n"
                "ALTER TABLE rev_version_log DROP COLUMN detail;\n"
                "UPDATE rev_version_meta SET value = '1' WHERE key = 'layout_version';\n");
     CHECK(what_of([&] { db.connect()->applied(); }) ==
@@ -196,4 +207,8 @@ TEST_CASE("Backend: layout 1 tables are upgraded by the next move", "[backend][i
     CHECK(db.move(MoveKind::upgrade, "head") == 1);
     CHECK(db.applied_ids() == Ids{"a", "b"});
     CHECK(db.connect()->log(10).size() == 2);
+    // The upgrade gave seq the uniqueness layout 2 declares.
+    CHECK_THROWS(db.execute("INSERT INTO rev_version (" + layout_1_columns + ") SELECT 'x', " +
+                            layout_1_columns.substr(10) +
+                            " FROM rev_version WHERE revision = 'a'"));
 }
