@@ -1,6 +1,7 @@
 #include "dialect.hpp"
 
 #include <rev/checksum.hpp>
+#include <rev/error.hpp>
 #include <rev/version.hpp>
 
 #include <cctype>
@@ -8,7 +9,13 @@
 namespace rev::db {
 
 Dialect::Dialect(DatabaseUrl::Kind kind, VersionTables tables)
-    : m_kind(kind), m_tables(std::move(tables)) {}
+    : m_kind(kind), m_tables(std::move(tables)) {
+    // Here, so that a connection and a --sql script refuse it alike.
+    if (m_kind == DatabaseUrl::Kind::sqlite && !m_tables.schema.empty()) {
+        throw ConfigError("[database] schema '" + m_tables.schema +
+                          "' is for PostgreSQL; a SQLite database has no schemas");
+    }
+}
 
 std::string Dialect::quote(std::string_view text) {
     std::string quoted = "'";

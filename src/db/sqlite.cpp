@@ -46,9 +46,8 @@ struct StatementFinalizer {
 
 class SqliteDatabase final : public SociDatabase {
 public:
-    SqliteDatabase(const DatabaseUrl& url, const VersionTables& tables,
-                   std::unique_ptr<soci::session> session)
-        : SociDatabase(url, Dialect(DatabaseUrl::Kind::sqlite, tables), std::move(session)) {}
+    SqliteDatabase(const DatabaseUrl& url, Dialect dialect, std::unique_ptr<soci::session> session)
+        : SociDatabase(url, std::move(dialect), std::move(session)) {}
 
     ~SqliteDatabase() override { unlock(); }
 
@@ -235,10 +234,8 @@ private:
 
 std::unique_ptr<Database> connect_sqlite(const DatabaseUrl& url, const VersionTables& tables,
                                          IfMissing if_missing) {
-    if (!tables.schema.empty()) {
-        throw ConfigError("[database] schema '" + tables.schema +
-                          "' is for PostgreSQL; a SQLite database has no schemas");
-    }
+    // Before the file is opened or created: the dialect refuses a schema.
+    Dialect dialect(DatabaseUrl::Kind::sqlite, tables);
     const std::string path = url.sqlite_path.string();
     std::error_code ec;
     if (!url.is_memory() && if_missing != IfMissing::create &&
@@ -254,7 +251,7 @@ std::unique_ptr<Database> connect_sqlite(const DatabaseUrl& url, const VersionTa
         auto session = std::make_unique<soci::session>(soci::sqlite3, path);
         // Readers wait for a writer's commit instead of failing with "database is locked".
         *session << "PRAGMA busy_timeout = 60000";
-        return std::make_unique<SqliteDatabase>(url, tables, std::move(session));
+        return std::make_unique<SqliteDatabase>(url, std::move(dialect), std::move(session));
     } catch (const soci::soci_error& error) {
         throw DatabaseError(display_path(url.sqlite_path) +
                             ": cannot open the SQLite database: " + one_line(error.what()));

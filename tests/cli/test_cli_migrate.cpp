@@ -80,10 +80,16 @@ TEST_CASE("rev: database errors are one line, exit 1, and never show a password"
     }
     SECTION("a PostgreSQL schema on SQLite") {
         write_sqlite_project(dir, "schema = \"ops\"\n");
-        const RunResult result = run_rev(dir.path(), {"upgrade", "head"});
-        CHECK(result.exit_code == 1);
-        CHECK(result.err == "rev: error: [database] schema 'ops' is for PostgreSQL; a SQLite "
-                            "database has no schemas\n");
+        for (const std::vector<std::string>& args :
+             {std::vector<std::string>{"upgrade", "head"},
+              std::vector<std::string>{"upgrade", "base:head", "--sql"}}) {
+            const RunResult result = run_rev(dir.path(), args);
+            CHECK(result.exit_code == 1);
+            CHECK(result.err == "rev: error: [database] schema 'ops' is for PostgreSQL; a SQLite "
+                                "database has no schemas\n");
+            CHECK(result.out.empty());
+        }
+        CHECK_FALSE(std::filesystem::exists(dir.path() / "app.db"));
     }
     SECTION("an unreachable server") {
         const RunResult result = run_rev(
