@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every build and test dependency of rev from Debian 12 packages.
+# Installs what building rev needs from Debian 12 packages; with --test, also what
+# scripts/test.sh needs (a PostgreSQL server, and clang for the fuzzers).
 # Idempotent: packages already present are left alone, so running it twice is cheap.
 set -euo pipefail
 
@@ -8,10 +9,18 @@ packages=(
   libsoci-dev libtomlplusplus-dev catch2
   libboost-graph-dev libboost-program-options-dev
   libssl-dev libsqlite3-dev libpq-dev
-  sqlite3 postgresql-15 postgresql-client-15
-  # The libFuzzer build (fuzz/): clang++, its fuzzer and sanitizer runtimes
-  # (libclang_rt.fuzzer-x86_64.a), and llvm-symbolizer for readable crash stacks.
-  clang libclang-rt-14-dev llvm
 )
+case "${1:-}" in
+  "" | --test) ;;
+  *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
+esac
+if [ "${1:-}" = "--test" ]; then
+  packages+=(
+    sqlite3 postgresql-15 postgresql-client-15
+    # The libFuzzer build (fuzz/): clang++, its fuzzer and sanitizer runtimes
+    # (libclang_rt.fuzzer-x86_64.a), and llvm-symbolizer for readable crash stacks.
+    clang libclang-rt-14-dev llvm
+  )
+fi
 
 exec "$(dirname "$0")/install_packages.sh" setup "${packages[@]}"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds rev with AddressSanitizer and UndefinedBehaviorSanitizer and runs every test: unit,
-# CLI, and the backend suite against SQLite and against a throwaway PostgreSQL server that this
-# script starts and stops itself.
+# CLI, the backend suite and the crash and concurrency tests against SQLite and against a
+# throwaway PostgreSQL server that this script starts and stops itself; then the benchmark
+# suite's smoke test and a bounded run of each fuzzer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh
+scripts/setup.sh --test
 
 build_dir=build-test
 pg_bin=/usr/lib/postgresql/15/bin
@@ -52,6 +53,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$build_dir" -j2 --output-on-failure
 # ctest shows a passing test's output only in its log: print what the torture tests counted.
 grep -h -E "^(crash|concurrency) test \(" "$build_dir/Testing/Temporary/LastTest.log" || true
+# Nothing after this needs it (bench/run starts its own server): two cores are few.
+stop_postgres
 
 # The benchmark suite's smoke test (docs/benchmarks.md): every workload at small sizes against
 # the peers, checking each tool's final state. It reports timings and never fails on them.
