@@ -99,7 +99,8 @@ struct StepOutcome {
 
 struct ApplyOptions {
     TransactionMode mode = TransactionMode::per_revision;
-    // Record the steps without running their scripts (stamp).
+    // Record the steps without running their scripts (stamp), always in one transaction: a
+    // stamp only writes records, so it is all or nothing.
     bool stamp = false;
     // Forget every applied revision first, in the same transaction as the steps in `all` mode.
     bool purge_first = false;

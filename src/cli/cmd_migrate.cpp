@@ -58,9 +58,7 @@ TransactionMode transaction_mode(Context& context, const MoveArguments& argument
 
 ApplyOptions apply_options(Context& context, const MoveArguments& arguments, MoveKind kind) {
     ApplyOptions apply;
-    // A stamp only writes records, so it is all or nothing.
-    apply.mode =
-        kind == MoveKind::stamp ? TransactionMode::all : transaction_mode(context, arguments);
+    apply.mode = transaction_mode(context, arguments);
     apply.stamp = kind == MoveKind::stamp;
     apply.purge_first = arguments.purge;
     if (!arguments.dry_run && !arguments.sql) {

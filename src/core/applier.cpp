@@ -143,7 +143,12 @@ std::string utc_now() {
 Applier::Applier(const RevisionGraph& graph, StepRunner& runner, ApplyOptions options)
     : m_graph(graph), m_runner(runner), m_options(std::move(options)),
       // Once per move: without USER set, each lookup reads the password database.
-      m_actor(current_actor()) {}
+      m_actor(current_actor()) {
+    // A stamp only writes records, so it is all or nothing, whatever the caller asked.
+    if (m_options.stamp) {
+        m_options.mode = TransactionMode::all;
+    }
+}
 
 StepRecord Applier::new_record(StepRecord::Event event, const std::string& revision,
                                Checksums checksums) const {

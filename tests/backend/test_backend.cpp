@@ -347,12 +347,13 @@ TEST_CASE("Backend: stamp --purge recovers from revisions the folder lost", "[ba
                                 "have: m (switched branch or deleted files? see docs/safety.md)";
     CHECK(what_of([&] { db.move(MoveKind::upgrade, "head"); }) == unknown);
     SECTION("a purge with a bad target changes nothing") {
-        CHECK(what_of([&] { db.move(MoveKind::stamp, "zzzz", TransactionMode::all, true); }) ==
-              "unknown revision 'zzzz'");
+        CHECK(what_of([&] {
+                  db.move(MoveKind::stamp, "zzzz", TransactionMode::per_revision, true);
+              }) == "unknown revision 'zzzz'");
         CHECK(db.applied_ids() == Ids{"a", "b", "c", "d", "e", "m"});
     }
-    SECTION("a purge and the stamp share one transaction") {
-        CHECK(db.move(MoveKind::stamp, "d", TransactionMode::all, true) == 4);
+    SECTION("a purge and the stamp share one transaction, whatever mode is asked") {
+        CHECK(db.move(MoveKind::stamp, "d", TransactionMode::per_revision, true) == 4);
         CHECK(db.applied_ids() == Ids{"a", "b", "c", "d"});
         const auto log = db.connect()->log(5);
         CHECK(log.back().event == "purge");

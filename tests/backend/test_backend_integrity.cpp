@@ -157,7 +157,7 @@ TEST_CASE("Backend: a non-transactional step that fails is recorded and blocks m
                         "(see 'rev check')");
     }
     SECTION("stamp --purge forgets it with everything else") {
-        CHECK(db.move(MoveKind::stamp, "a", rev::TransactionMode::all, true) == 1);
+        CHECK(db.move(MoveKind::stamp, "a", rev::TransactionMode::per_revision, true) == 1);
         CHECK(db.applied_ids() == Ids{"a"});
     }
 }
