@@ -47,6 +47,33 @@ AppliedSet applied_at(const RevisionGraph& graph, const Target& target) {
                             Inclusive::yes)};
 }
 
+namespace {
+
+// What `plan` leaves applied when it starts from `before` and runs to the end, in the order
+// applied: known without reading the database again, which holds the lock throughout.
+AppliedSet applied_after(const RevisionGraph& graph, const AppliedSet& before, const Plan& plan) {
+    std::vector<bool> reverted(graph.size(), false);
+    AppliedSet after;
+    for (const Step& step : plan.steps) {
+        if (step.direction == Direction::down) {
+            reverted[step.revision] = true;
+        }
+    }
+    for (const RevisionGraph::Vertex v : before.in_order) {
+        if (!reverted[v]) {
+            after.in_order.push_back(v);
+        }
+    }
+    for (const Step& step : plan.steps) {
+        if (step.direction == Direction::up) {
+            after.in_order.push_back(step.revision);
+        }
+    }
+    return after;
+}
+
+} // namespace
+
 MoveResult move_database(Database& database, const RevisionGraph& graph, const Target& target,
                          const MoveOptions& options) {
     const detail::LockGuard lock(database, options.lock_timeout);
@@ -63,7 +90,7 @@ MoveResult move_database(Database& database, const RevisionGraph& graph, const T
     apply.purge_first = options.purge;
     MoveResult result;
     result.steps = Applier(graph, database.runner(), apply).apply(plan);
-    result.applied = to_applied_set(graph, database.applied(), name);
+    result.applied = applied_after(graph, before, plan);
     return result;
 }
 
