@@ -100,13 +100,17 @@ bool SociDatabase::has_version_tables() {
 }
 
 void SociDatabase::ensure_version_tables() {
-    if (!has_version_tables()) {
-        run_in_transaction(m_dialect.create_tables());
-    } else if (layout_version() == "1") {
-        // Only moves get here, holding the lock, so no other rev sees a half-changed layout.
-        run_in_transaction(m_dialect.upgrade_layout_from_1());
+    if (m_layout_checked) {
+        return;
     }
-    check_layout();
+    std::string found = has_version_tables() ? layout_version() : "";
+    if (found.empty() || found == "1") {
+        // Only moves get here, holding the lock, so no other rev sees a half-changed layout.
+        run_in_transaction(found.empty() ? m_dialect.create_tables()
+                                         : m_dialect.upgrade_layout_from_1());
+        found = layout_version();
+    }
+    check_layout(found);
 }
 
 void SociDatabase::run_in_transaction(const std::vector<std::string>& statements) {
@@ -118,10 +122,13 @@ void SociDatabase::run_in_transaction(const std::vector<std::string>& statements
 }
 
 bool SociDatabase::readable_version_tables() {
+    if (m_layout_checked) {
+        return true;
+    }
     if (!has_version_tables()) {
         return false;
     }
-    check_layout();
+    check_layout(layout_version());
     return true;
 }
 
@@ -130,8 +137,7 @@ std::string SociDatabase::layout_version() {
     return version.empty() ? "(none)" : version.front();
 }
 
-void SociDatabase::check_layout() {
-    const std::string found = layout_version();
+void SociDatabase::check_layout(const std::string& found) {
     const std::string expected = std::to_string(Dialect::k_layout_version);
     if (found == "1") {
         throw DatabaseError(url().display +
@@ -143,6 +149,7 @@ void SociDatabase::check_layout() {
         throw DatabaseError(url().display + ": rev's tables have layout version " + found +
                             ", this rev uses " + expected + "; use a matching rev");
     }
+    m_layout_checked = true;
 }
 
 namespace {

@@ -64,8 +64,8 @@ protected:
     [[noreturn]] void fail(const std::string& doing, const std::exception& error) const;
 
 private:
-    // Throws when the tables were made by a rev with another layout.
-    void check_layout();
+    // Throws when the tables, at layout `found`, were made by a rev with another layout.
+    void check_layout(const std::string& found);
     std::string layout_version();
     void run_in_transaction(const std::vector<std::string>& statements);
     // Whether the tables exist (checking their layout when they do); readers need no more.
@@ -75,6 +75,9 @@ private:
     std::unique_ptr<soci::session> m_session;
     std::optional<soci::transaction> m_transaction;
     bool m_locked = false;
+    // The tables exist with this rev's layout: once seen, a session need not ask again (a rev
+    // never drops them, and no rev changes a current layout).
+    bool m_layout_checked = false;
 };
 
 // "0.2 s", "60 s": a duration as messages give it.
