@@ -176,8 +176,7 @@ private:
         if (sqlite_api::sqlite3_prepare_v3(native(), text.c_str(),
                                            static_cast<int>(text.size() + 1),
                                            SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
-            fail("rev's bookkeeping failed",
-                 soci::soci_error(sqlite_api::sqlite3_errmsg(native())));
+            bookkeeping_failed();
         }
         return m_statements.emplace(text, Statement(raw)).first->second.get();
     }
@@ -201,8 +200,7 @@ private:
                 break;
             }
             if (status != SQLITE_OK) {
-                fail("rev's bookkeeping failed",
-                     soci::soci_error(sqlite_api::sqlite3_errmsg(native())));
+                bookkeeping_failed();
             }
         }
     }
@@ -216,9 +214,12 @@ private:
             stepped = sqlite_api::sqlite3_step(statement);
         }
         if (stepped != SQLITE_DONE) {
-            fail("rev's bookkeeping failed",
-                 soci::soci_error(sqlite_api::sqlite3_errmsg(native())));
+            bookkeeping_failed();
         }
+    }
+
+    [[noreturn]] void bookkeeping_failed() {
+        fail("rev's bookkeeping failed", soci::soci_error(sqlite_api::sqlite3_errmsg(native())));
     }
 
     sqlite_api::sqlite3* native() {
