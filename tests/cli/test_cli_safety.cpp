@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 
 using rev::test::run_rev;
@@ -79,6 +80,16 @@ TEST_CASE("rev check: findings exit 1, one line each", "[cli][check]") {
         CHECK(result.exit_code == 1);
         CHECK(result.out == "error: sqlite:///app.db: 1 revision is not applied: b2; run 'rev "
                             "upgrade head'\n1 finding in versions and sqlite:///app.db\n");
+    }
+    SECTION("an applied revision that the folder does not have") {
+        CHECK(run_rev(dir.path(), {"upgrade", "head"}).exit_code == 0);
+        std::filesystem::remove_all(dir.path() / "versions" / "b2");
+        const RunResult result = run_rev(dir.path(), {"check"});
+        CHECK(result.exit_code == 1);
+        CHECK(result.out == "error: sqlite:///app.db: revision b2 is applied but the revisions "
+                            "folder does not have it; restore its folder, or rebuild the record "
+                            "with 'rev stamp REV --purge' (docs/safety.md)\n"
+                            "1 finding in versions and sqlite:///app.db\n");
     }
     SECTION("a changed file") {
         CHECK(run_rev(dir.path(), {"upgrade", "head"}).exit_code == 0);
