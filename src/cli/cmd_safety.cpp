@@ -22,13 +22,14 @@ struct CheckReport {
     std::vector<Finding> findings;
     std::string unchecked;
 
-    bool has_errors() const {
-        return std::any_of(findings.begin(), findings.end(), [](const Finding& finding) {
-            return finding.severity == Finding::Severity::error;
-        });
+    std::size_t error_count() const {
+        return static_cast<std::size_t>(
+            std::count_if(findings.begin(), findings.end(), [](const Finding& finding) {
+                return finding.severity == Finding::Severity::error;
+            }));
     }
     int exit_code() const {
-        return !unchecked.empty() ? k_exit_unchecked : has_errors() ? k_exit_findings : 0;
+        return !unchecked.empty() ? k_exit_unchecked : error_count() > 0 ? k_exit_findings : 0;
     }
 };
 
@@ -101,9 +102,7 @@ void print_text(Context& context, const CheckReport& report) {
         std::cerr << "rev: could not check: " << report.unchecked << "\n";
         return;
     }
-    const std::size_t errors = static_cast<std::size_t>(
-        std::count_if(report.findings.begin(), report.findings.end(),
-                      [](const Finding& f) { return f.severity == Finding::Severity::error; }));
+    const std::size_t errors = report.error_count();
     const std::string checked =
         report.folder + (report.database.empty() ? "" : " and " + report.database);
     if (errors == 0) {

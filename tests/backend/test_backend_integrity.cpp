@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 using rev::MoveKind;
 using rev::test::BackendFixture;
 using rev::test::what_of;
@@ -99,6 +101,14 @@ TEST_CASE("Backend: a changed up.sql or manifest stops every move", "[backend][i
                   rev::rehash(*database, db.load(), {"c"}, std::chrono::seconds(10));
               }) == "revision c is not applied to " + db.url().display +
                         "; only applied revisions have recorded checksums");
+    }
+    SECTION("rehash refuses an applied revision whose folder is gone") {
+        std::filesystem::remove_all(db.dir().path() / "versions" / "c");
+        std::filesystem::remove_all(db.dir().path() / "versions" / "b");
+        auto database = db.connect();
+        CHECK(what_of([&] {
+                  rev::rehash(*database, db.load(), {"b"}, std::chrono::seconds(10));
+              }) == "revision b is not in the revisions folder; rehash needs its files");
     }
 }
 
