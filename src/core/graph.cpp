@@ -7,6 +7,7 @@
 #include <boost/graph/two_bit_color_map.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 namespace rev {
@@ -178,19 +179,14 @@ void RevisionGraph::Impl::link(Diagnostics& diagnostics) {
 void RevisionGraph::Impl::order_and_find_cycles(Diagnostics& diagnostics) {
     const std::size_t n = revisions.size();
     std::vector<Edge> edges;
-    std::vector<std::pair<Vertex, bool>> out;
+    Vertices out;
     for (Vertex v = 0; v < n; ++v) {
-        out.clear();
-        for (Vertex child : children[v]) {
-            out.emplace_back(child, false);
-        }
-        for (Vertex dependent : dependents[v]) {
-            out.emplace_back(dependent, true);
-        }
+        out.assign(children[v].begin(), children[v].end());
+        out.insert(out.end(), dependents[v].begin(), dependents[v].end());
         // The DFS takes out-edges in the order given and the topological order is its reverse
         // finish order, so listing the largest id first makes the smallest id come first.
-        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a > b; });
-        for (const auto& [target, dependency] : out) {
+        std::sort(out.begin(), out.end(), std::greater<>());
+        for (const Vertex target : out) {
             edges.emplace_back(v, target);
         }
     }
