@@ -26,7 +26,7 @@ struct BoundStatement {
     std::string with_literals() const;
 };
 
-// Every SQL statement rev itself writes, for one engine. The real databases run these texts
+// The SQL of rev's own tables, for one engine. The real databases run these texts
 // and --sql prints them, so an offline script records exactly what a real run would.
 class Dialect {
 public:
