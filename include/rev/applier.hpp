@@ -1,95 +1,17 @@
 #pragma once
 
-#include <rev/checksum.hpp>
 #include <rev/config.hpp>
+#include <rev/graph.hpp>
 #include <rev/plan.hpp>
+#include <rev/revision.hpp>
+#include <rev/step_runner.hpp>
 
+#include <cstddef>
 #include <functional>
-#include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace rev {
-
-// What a step did, as the version table and the event log record it. A purge (stamp --purge)
-// forgets every applied revision and names none.
-//
-// A revision with transactional = false runs outside a transaction, so it is recorded in three
-// parts: `*_started` marks it unfinished before its script runs (a crash leaves the mark),
-// then `upgrade_finished`/`downgrade` on success, or `*_failed` with the error in `detail`.
-// While a mark stays, every move refuses until `rev resolve` clears it.
-struct StepRecord {
-    enum class Event {
-        upgrade,
-        downgrade,
-        stamp_up,
-        stamp_down,
-        purge,
-        upgrade_started,
-        upgrade_finished,
-        upgrade_failed,
-        downgrade_started,
-        downgrade_failed,
-        resolved_applied,
-        resolved_reverted,
-        rehash,
-    };
-
-    Event event = Event::upgrade;
-    std::string revision;
-    Checksums checksums;
-    std::string at; // UTC, ISO 8601 with milliseconds
-    std::string by; // user@host
-    long long duration_ms = 0;
-    // Why a step failed (the *_failed events).
-    std::string detail;
-};
-
-// The record of `event` for `revision`, stamped with now and this process's actor.
-StepRecord make_record(StepRecord::Event event, std::string revision, Checksums checksums = {});
-
-const char* event_name(StepRecord::Event event);
-
-// A migration script to run: its text and the file it came from.
-struct Script {
-    std::string text;
-    std::filesystem::path path;
-};
-
-// The seam between planning and doing, like ninja's CommandRunner: the real database runs
-// statements, --sql prints them, --dry-run prints the steps. The Applier calls it in this order:
-// [begin] execute record [commit] per step, or one begin ... commit around all steps.
-class StepRunner {
-public:
-    virtual ~StepRunner() = default;
-
-    virtual void begin() = 0;
-    virtual void commit() = 0;
-    // Must not throw: it runs while another error is on its way up.
-    virtual void rollback() noexcept = 0;
-    // Runs a whole script with the engine's own multi-statement execution. Throws ScriptError.
-    virtual void execute(const Script& script) = 0;
-    // Writes the version table row (or removes it) and the log event, as one unit with the
-    // script when a transaction is open.
-    virtual void record(const StepRecord& record) = 0;
-};
-
-// A statement of a script failed. `line` is the line (from 1) where the failing statement
-// starts in the script; 0 when the database did not say.
-class ScriptError : public DatabaseError {
-public:
-    // Whether the script ended rev's transaction itself (a COMMIT or ROLLBACK in it), so that
-    // what ran before cannot be rolled back.
-    enum class Ended { no, yes };
-
-    ScriptError(int line, std::string message, Ended ended = Ended::no)
-        : DatabaseError(std::move(message)), m_line(line), m_ended(ended) {}
-    int line() const noexcept { return m_line; }
-    bool ended_transaction() const noexcept { return m_ended == Ended::yes; }
-
-private:
-    int m_line;
-    Ended m_ended;
-};
 
 // How one finished step went, for progress output.
 struct StepOutcome {
@@ -106,13 +28,6 @@ struct ApplyOptions {
     bool purge_first = false;
     // Called for each step once the transaction holding it has committed.
     std::function<void(const StepOutcome&)> on_step;
-};
-
-// A revision's three files, read once.
-struct RevisionFiles {
-    std::string up;
-    std::string down;
-    std::string manifest;
 };
 
 namespace detail {
@@ -159,33 +74,6 @@ private:
     StepRunner& m_runner;
     ApplyOptions m_options;
     std::string m_actor;
-};
-
-// Reads `revision`'s files; throws RefusedError naming a file that cannot be read.
-RevisionFiles read_revision_files(const Revision& revision);
-
-// The checksums rev records for `files` (of their normalised text).
-Checksums checksums_of(const RevisionFiles& files);
-
-// user@host of this process, for the record.
-std::string current_actor();
-
-// The current UTC time as ISO 8601 with milliseconds.
-std::string utc_now();
-
-// A runner that changes nothing and prints each step it is handed (`--dry-run`).
-class DryRunRunner : public StepRunner {
-public:
-    explicit DryRunRunner(std::ostream& out) : m_out(out) {}
-
-    void begin() override {}
-    void commit() override {}
-    void rollback() noexcept override {}
-    void execute(const Script& script) override;
-    void record(const StepRecord& record) override;
-
-private:
-    std::ostream& m_out;
 };
 
 } // namespace rev

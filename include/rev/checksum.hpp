@@ -1,5 +1,7 @@
 #pragma once
 
+#include <rev/revision.hpp>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -25,5 +27,8 @@ struct Checksums {
 
     bool operator==(const Checksums&) const = default;
 };
+
+// The checksums rev records for `files` (of their normalised text).
+Checksums checksums_of(const RevisionFiles& files);
 
 } // namespace rev

@@ -1,57 +1,14 @@
 #pragma once
 
-#include <rev/applier.hpp>
-#include <rev/url.hpp>
+#include <rev/step_runner.hpp>
+#include <rev/version_table.hpp>
 
 #include <chrono>
-#include <iosfwd>
-#include <memory>
+#include <cstddef>
 #include <string>
 #include <vector>
 
 namespace rev {
-
-// Where rev keeps its records in a database: the applied table, `<table>_log` and
-// `<table>_meta`, optionally in a PostgreSQL schema. Names are checked identifiers.
-struct VersionTables {
-    std::string table = "rev_version";
-    std::string schema;
-};
-
-// One row of the applied table (docs/version-table.md).
-struct AppliedRevision {
-    // `upgrading` and `downgrading` mark a step that ran outside a transaction and did not
-    // finish: it failed half-way, or rev died. Such a revision is neither applied nor reverted.
-    enum class State { applied, upgrading, downgrading };
-
-    std::string revision;
-    State state = State::applied;
-    // Why the unfinished step failed; empty when rev did not live to say.
-    std::string error;
-    long long seq = 0;
-    Checksums checksums;
-    std::string applied_at;
-    std::string applied_by;
-    long long duration_ms = 0;
-    std::string rev_version;
-};
-
-// One event of the append-only log.
-struct LogEntry {
-    long long id = 0;
-    std::string event;
-    std::string revision;
-    std::string at;
-    std::string by;
-    long long duration_ms = 0;
-    std::string rev_version;
-    std::string detail;
-};
-
-// What connecting does when the SQLite file does not exist yet: create it (moves), fail with a
-// clear error (commands that only read), or skip: return no connection, since a database that
-// does not exist has applied nothing (dry runs, history).
-enum class IfMissing { create, fail, skip };
 
 // One connection to one database, like SOCI's session: the records rev keeps there, the lock
 // that serialises rev processes, and the StepRunner that applies scripts to it. Schema
@@ -60,7 +17,8 @@ class Database {
 public:
     virtual ~Database() = default;
 
-    const DatabaseUrl& url() const { return m_url; }
+    // The database as messages name it: its URL with any password masked.
+    const std::string& name() const { return m_name; }
 
     // Waits until no other rev process is moving this database, polling up to `timeout`, and
     // never from inside an open transaction. Throws DatabaseError on timeout.
@@ -82,22 +40,10 @@ public:
     virtual StepRunner& runner() = 0;
 
 protected:
-    explicit Database(DatabaseUrl url) : m_url(std::move(url)) {}
+    explicit Database(std::string name) : m_name(std::move(name)) {}
 
 private:
-    DatabaseUrl m_url;
+    std::string m_name;
 };
-
-// Connects to `url`. Throws DatabaseError, with the password masked, when the server cannot be
-// reached, refuses the login, or (IfMissing::fail) the SQLite file does not exist. Returns null
-// only for IfMissing::skip and a SQLite file that does not exist.
-std::unique_ptr<Database> connect(const DatabaseUrl& url, const VersionTables& tables,
-                                  IfMissing if_missing);
-
-// A runner that prints the SQL of a move instead of running it (`--sql`): the version tables'
-// creation, transaction boundaries, each script, and each bookkeeping statement, in `url`'s
-// dialect.
-std::unique_ptr<StepRunner> make_sql_printer(const DatabaseUrl& url, const VersionTables& tables,
-                                             std::ostream& out);
 
 } // namespace rev

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <rev/database.hpp>
+#include <rev/applied_set.hpp>
+#include <rev/version_table.hpp>
 #include <rev/graph.hpp>
 #include <rev/plan.hpp>
 

@@ -27,4 +27,8 @@ std::vector<Revision> read_revisions(const std::filesystem::path& directory,
 // defect found (in manifests, ids, labels, references and cycles), not only the first.
 RevisionGraph load_revision_graph(const std::filesystem::path& directory);
 
+// Reads `revision`'s three files for a move, each checked to be UTF-8 text without a NUL byte and
+// with any byte-order mark dropped. Throws RefusedError naming a file that cannot be read.
+RevisionFiles read_revision_files(const Revision& revision);
+
 } // namespace rev

@@ -14,22 +14,6 @@
 // applications that embed rev alike.
 namespace rev {
 
-enum class MoveKind { upgrade, downgrade, stamp };
-
-// The steps that take a database with `applied` to `target`.
-Plan plan_move(MoveKind kind, const RevisionGraph& graph, const AppliedSet& applied,
-               const Target& target);
-
-// The database's applied rows as graph vertices, oldest first, leaving out unfinished steps.
-// Throws RefusedError listing every id that `graph` does not have, with the way out;
-// `database` names the database.
-AppliedSet to_applied_set(const RevisionGraph& graph, const std::vector<AppliedRevision>& rows,
-                          const std::string& database);
-
-// What a database holds when it is exactly at `target`: every ancestor (and dependency) of
-// it. `--sql FROM:TO` starts from here, since it has no database to ask.
-AppliedSet applied_at(const RevisionGraph& graph, const Target& target);
-
 struct MoveOptions {
     MoveKind kind = MoveKind::upgrade;
     ApplyOptions apply;

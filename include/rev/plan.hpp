@@ -1,5 +1,6 @@
 #pragma once
 
+#include <rev/applied_set.hpp>
 #include <rev/graph.hpp>
 #include <rev/target.hpp>
 
@@ -16,24 +17,18 @@ struct Step {
     RevisionGraph::Vertex revision = 0;
 };
 
-// What a database has applied, oldest first (the order rev applied them in).
-struct AppliedSet {
-    RevisionGraph::Vertices in_order;
-
-    // Membership by vertex, for a graph of `size` revisions.
-    std::vector<bool> mask(std::size_t size) const;
-    // The applied revisions that no applied revision has as parent: where the database is.
-    RevisionGraph::Vertices heads(const RevisionGraph& graph) const;
-    // Every revision not applied yet that some head needs, in topological order.
-    RevisionGraph::Vertices pending(const RevisionGraph& graph) const;
-};
-
 // The exact steps of a move, in the order they run, like ninja's Plan.
 struct Plan {
     std::vector<Step> steps;
 
     bool empty() const noexcept { return steps.empty(); }
 };
+
+enum class MoveKind { upgrade, downgrade, stamp };
+
+// The steps that take a database with `applied` to `target`.
+Plan plan_move(MoveKind kind, const RevisionGraph& graph, const AppliedSet& applied,
+               const Target& target);
 
 // Applies every ancestor of `target` (parents and depends_on) not yet applied, in the graph's
 // topological order. `+N` takes the first N steps of the plan to head (LABEL@+N: LABEL@head).

@@ -35,6 +35,14 @@ struct Revision {
     std::filesystem::path down_path() const { return folder() / "down.sql"; }
 };
 
+// A revision's three files, read once.
+struct RevisionFiles {
+    std::string up;
+    std::string down;
+    std::string manifest;
+};
+
+
 // True when `text` is a valid revision id or branch label: letters, digits and '_', not empty,
 // and not a reserved word of the target grammar (head, heads, base, current).
 bool is_valid_name(std::string_view text);

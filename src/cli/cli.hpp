@@ -1,7 +1,7 @@
 #pragma once
 
 #include <rev/config.hpp>
-#include <rev/database.hpp>
+#include <rev/connect.hpp>
 #include <rev/error.hpp>
 #include <rev/graph.hpp>
 #include <rev/plan.hpp>

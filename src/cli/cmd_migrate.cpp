@@ -4,6 +4,7 @@
 
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
+#include <rev/dry_run.hpp>
 #include <rev/migrate.hpp>
 
 #include <chrono>
@@ -145,7 +146,7 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
                                              : std::to_string(result.steps) + " " +
                                                    verbs[static_cast<int>(kind)] + " in " +
                                                    std::to_string(elapsed.count()) + " ms")
-                       << "; " << database->url().display << " is at "
+                       << "; " << database->name() << " is at "
                        << (heads.empty() ? "base" : graph.id_list(heads)) << "\n";
     return 0;
 }

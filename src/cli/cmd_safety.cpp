@@ -204,7 +204,7 @@ int cmd_resolve(Context& context, const Args& args) {
     resolve(*database, id, applied ? Resolution::applied : Resolution::reverted,
             context.lock_timeout());
     context.progress() << "resolved " << id << " as " << (applied ? "applied" : "reverted")
-                       << " in " << database->url().display << "\n";
+                       << " in " << database->name() << "\n";
     return 0;
 }
 

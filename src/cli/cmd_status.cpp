@@ -29,10 +29,10 @@ AppliedSet read_applied(Context& context, Database& database) {
     const std::vector<AppliedRevision> rows = database.applied();
     for (const AppliedRevision& row : rows) {
         if (row.state != AppliedRevision::State::applied) {
-            context.warn(describe_unfinished(row, database.url().display));
+            context.warn(describe_unfinished(row, database.name()));
         }
     }
-    return to_applied_set(context.graph(), rows, database.url().display);
+    return to_applied_set(context.graph(), rows, database.name());
 }
 
 } // namespace
@@ -74,7 +74,7 @@ int cmd_status(Context& context, const Args& args) {
     const AppliedSet applied = read_applied(context, *database);
     const RevisionGraph& graph = context.graph();
     const RevisionGraph::Vertices pending = applied.pending(graph);
-    context.out() << "database: " << database->url().display << "\n"
+    context.out() << "database: " << database->name() << "\n"
                   << "applied:  " << applied.in_order.size() << " of " << graph.size()
                   << " revisions\n"
                   << "at:       ";

@@ -1,4 +1,4 @@
-#include "dialect.hpp"
+#include "db/dialect.hpp"
 
 #include <rev/checksum.hpp>
 #include <rev/error.hpp>

@@ -1,7 +1,8 @@
 #pragma once
 
-#include <rev/applier.hpp>
-#include <rev/database.hpp>
+#include <rev/step_record.hpp>
+#include <rev/url.hpp>
+#include <rev/version_table.hpp>
 
 #include <string>
 #include <string_view>

@@ -1,7 +1,7 @@
 // PostgreSQL through SOCI. Scripts run through libpq's simple query protocol on the native
 // connection, which executes a multi-statement script as the server parses it.
-#include "libpq.hpp"
-#include "soci_database.hpp"
+#include "db/libpq.hpp"
+#include "db/soci_database.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
 

@@ -1,6 +1,6 @@
-#include "soci_database.hpp"
+#include "db/soci_database.hpp"
 
-#include <rev/applier.hpp>
+#include <rev/step_runner.hpp>
 
 #include <memory>
 #include <sstream>
@@ -32,12 +32,12 @@ std::string seconds_text(std::chrono::milliseconds duration) {
 }
 
 SociDatabase::SociDatabase(DatabaseUrl url, Dialect dialect, std::unique_ptr<soci::session> session)
-    : Database(std::move(url)), m_dialect(std::move(dialect)), m_session(std::move(session)) {}
+    : Database(url.display), m_url(std::move(url)), m_dialect(std::move(dialect)), m_session(std::move(session)) {}
 
 SociDatabase::~SociDatabase() = default;
 
 void SociDatabase::fail(const std::string& doing, const std::exception& error) const {
-    throw DatabaseError(url().display + ": " + doing + ": " + one_line(error.what()));
+    throw DatabaseError(name() + ": " + doing + ": " + one_line(error.what()));
 }
 
 void SociDatabase::run(const std::string& statement) {
@@ -140,13 +140,13 @@ std::string SociDatabase::layout_version() {
 void SociDatabase::check_layout(const std::string& found) {
     const std::string expected = std::to_string(Dialect::k_layout_version);
     if (found == "1") {
-        throw DatabaseError(url().display +
+        throw DatabaseError(name() +
                             ": rev's tables have layout version 1, from an older rev; any "
                             "upgrade, downgrade or stamp updates them to " +
                             expected);
     }
     if (found != expected) {
-        throw DatabaseError(url().display + ": rev's tables have layout version " + found +
+        throw DatabaseError(name() + ": rev's tables have layout version " + found +
                             ", this rev uses " + expected + "; use a matching rev");
     }
     m_layout_checked = true;
@@ -214,7 +214,7 @@ void SociDatabase::lock(std::chrono::milliseconds timeout) {
     while (!m_locked && !try_lock()) {
         if (std::chrono::steady_clock::now() >= deadline) {
             release_lock();
-            throw DatabaseError(url().display +
+            throw DatabaseError(name() +
                                 ": another rev process is moving this database; gave up after " +
                                 seconds_text(timeout) + " (--lock-timeout)");
         }

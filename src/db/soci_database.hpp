@@ -1,8 +1,8 @@
 #pragma once
 
-#include "dialect.hpp"
+#include "db/dialect.hpp"
 
-#include <rev/database.hpp>
+#include <rev/connect.hpp>
 
 #include <soci/soci.h>
 
@@ -46,6 +46,8 @@ protected:
     virtual void run_script(const Script& script) = 0;
     virtual bool in_transaction() = 0;
 
+    // The URL this session was opened with; name() is its display form.
+    const DatabaseUrl& url() const { return m_url; }
     soci::session& session() { return *m_session; }
     const Dialect& dialect() const { return m_dialect; }
     // Runs one statement of rev's own; throws DatabaseError naming the database.
@@ -71,6 +73,7 @@ private:
     // Whether the tables exist (checking their layout when they do); readers need no more.
     bool readable_version_tables();
 
+    DatabaseUrl m_url;
     Dialect m_dialect;
     std::unique_ptr<soci::session> m_session;
     std::optional<soci::transaction> m_transaction;

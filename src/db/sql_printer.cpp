@@ -1,7 +1,7 @@
 // --sql: the move as an SQL script for a DBA to review and run by hand.
-#include "dialect.hpp"
+#include "db/dialect.hpp"
 
-#include <rev/database.hpp>
+#include <rev/connect.hpp>
 
 #include <ostream>
 

@@ -1,6 +1,6 @@
 // SQLite through SOCI. Scripts run through the native handle, because SOCI's sqlite3 backend
 // runs only the first statement of a string and silently ignores the rest.
-#include "soci_database.hpp"
+#include "db/soci_database.hpp"
 
 #include <soci/sqlite3/soci-sqlite3.h>
 

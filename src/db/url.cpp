@@ -1,4 +1,4 @@
-#include "libpq.hpp"
+#include "db/libpq.hpp"
 
 #include <rev/error.hpp>
 #include <rev/url.hpp>

@@ -2,7 +2,7 @@
 
 #include "temp_dir.hpp"
 
-#include <rev/database.hpp>
+#include <rev/connect.hpp>
 #include <rev/graph.hpp>
 #include <rev/migrate.hpp>
 #include <rev/plan.hpp>

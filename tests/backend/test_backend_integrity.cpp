@@ -4,6 +4,7 @@
 #include "run_rev.hpp"
 
 #include <rev/applier.hpp>
+#include <rev/loader.hpp>
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
 #include <rev/repair.hpp>

@@ -4,7 +4,7 @@
 #include "run_rev.hpp"
 #include "temp_dir.hpp"
 
-#include <rev/database.hpp>
+#include <rev/connect.hpp>
 #include <rev/url.hpp>
 
 #include <catch2/catch.hpp>

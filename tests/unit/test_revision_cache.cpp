@@ -1,5 +1,5 @@
 // src/core/revision_cache.cpp: the revision cache makes loads faster and never changes them.
-#include "../../src/core/revision_cache.hpp"
+#include "load/revision_cache.hpp"
 #include "temp_dir.hpp"
 
 #include <rev/applier.hpp>

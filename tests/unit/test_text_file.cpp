@@ -1,5 +1,5 @@
 // src/core/text_file.cpp: reading files whole, and refusing scripts that are not UTF-8 text.
-#include "../../src/core/text_file.hpp"
+#include "base/text_file.hpp"
 #include "temp_dir.hpp"
 
 #include <rev/error.hpp>

@@ -1,7 +1,7 @@
 #include <rev/check.hpp>
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
-#include <rev/migrate.hpp>
+#include <rev/applied_set.hpp>
 
 #include <algorithm>
 #include <map>
@@ -69,7 +69,7 @@ std::vector<Finding> check_graph(const RevisionGraph& graph, const std::filesyst
 
 std::vector<Finding> check_database(Database& database, const RevisionGraph& graph,
                                     const CheckOptions& options) {
-    const std::string name = database.url().display;
+    const std::string name = database.name();
     const std::vector<AppliedRevision> rows = database.applied();
     std::vector<Finding> findings;
     bool all_known = true;

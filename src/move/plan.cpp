@@ -93,18 +93,6 @@ Plan downgrade_relative(const RevisionGraph& graph, const AppliedSet& applied,
 
 } // namespace
 
-std::vector<bool> AppliedSet::mask(std::size_t size) const {
-    return mask_of(in_order, size);
-}
-
-RevisionGraph::Vertices AppliedSet::heads(const RevisionGraph& graph) const {
-    return graph.heads_within(in_order);
-}
-
-RevisionGraph::Vertices AppliedSet::pending(const RevisionGraph& graph) const {
-    return without(graph.topological_order(), mask(graph.size()));
-}
-
 Plan plan_upgrade(const RevisionGraph& graph, const AppliedSet& applied, const Target& target) {
     const std::vector<bool> applied_mask = applied.mask(graph.size());
     if (target.is_relative()) {
@@ -152,6 +140,19 @@ Plan plan_stamp(const RevisionGraph& graph, const AppliedSet& applied, const Tar
     }
     Plan up = plan_upgrade(graph, applied, target);
     return up.empty() ? plan_downgrade(graph, applied, target) : up;
+}
+
+Plan plan_move(MoveKind kind, const RevisionGraph& graph, const AppliedSet& applied,
+               const Target& target) {
+    switch (kind) {
+    case MoveKind::upgrade:
+        return plan_upgrade(graph, applied, target);
+    case MoveKind::downgrade:
+        return plan_downgrade(graph, applied, target);
+    case MoveKind::stamp:
+        break;
+    }
+    return plan_stamp(graph, applied, target);
 }
 
 } // namespace rev

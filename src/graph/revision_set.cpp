@@ -1,4 +1,4 @@
-#include "path_order.hpp"
+#include "base/path_order.hpp"
 
 #include <rev/revision_set.hpp>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <rev/applier.hpp>
+#include <rev/step_runner.hpp>
 
 namespace rev {
 

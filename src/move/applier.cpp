@@ -1,17 +1,12 @@
-#include "text_file.hpp"
-#include "transaction_guard.hpp"
+#include "move/transaction_guard.hpp"
 
 #include <rev/applier.hpp>
-
-#include <pwd.h>
-#include <unistd.h>
+#include <rev/checksum.hpp>
+#include <rev/loader.hpp>
 
 #include <chrono>
-#include <cstdlib>
-#include <ctime>
 #include <exception>
 #include <optional>
-#include <ostream>
 #include <system_error>
 #include <thread>
 
@@ -33,113 +28,6 @@ std::string steps_text(std::size_t count) {
 
 } // namespace
 
-const char* event_name(StepRecord::Event event) {
-    using Event = StepRecord::Event;
-    switch (event) {
-    case Event::upgrade:
-    case Event::upgrade_finished:
-        return "upgrade";
-    case Event::downgrade:
-        return "downgrade";
-    case Event::stamp_up:
-        return "stamp-up";
-    case Event::stamp_down:
-        return "stamp-down";
-    case Event::purge:
-        return "purge";
-    case Event::upgrade_started:
-        return "upgrade-started";
-    case Event::upgrade_failed:
-        return "upgrade-failed";
-    case Event::downgrade_started:
-        return "downgrade-started";
-    case Event::downgrade_failed:
-        return "downgrade-failed";
-    case Event::resolved_applied:
-        return "resolve-applied";
-    case Event::resolved_reverted:
-        return "resolve-reverted";
-    case Event::rehash:
-        return "rehash";
-    }
-    return "unknown";
-}
-
-namespace {
-
-StepRecord record_by(std::string actor, StepRecord::Event event, std::string revision,
-                     Checksums checksums) {
-    StepRecord record;
-    record.event = event;
-    record.revision = std::move(revision);
-    record.checksums = std::move(checksums);
-    record.at = utc_now();
-    record.by = std::move(actor);
-    return record;
-}
-
-} // namespace
-
-StepRecord make_record(StepRecord::Event event, std::string revision, Checksums checksums) {
-    return record_by(current_actor(), event, std::move(revision), std::move(checksums));
-}
-
-RevisionFiles read_revision_files(const Revision& revision) {
-    const auto read = [](const std::filesystem::path& path) {
-        std::optional<std::string> text = detail::read_text_file(path);
-        if (!text) {
-            throw RefusedError(display_path(path) + ": cannot read the file");
-        }
-        // Refused before it runs: a database would fail half-way, store mangled text, or stop
-        // reading at a NUL byte without a word.
-        detail::require_text(*text, path);
-        // PostgreSQL takes a byte-order mark for part of the first word; checksums skip it too.
-        if (text->starts_with(detail::k_byte_order_mark)) {
-            text->erase(0, detail::k_byte_order_mark.size());
-        }
-        return std::move(*text);
-    };
-    return {read(revision.up_path()), read(revision.down_path()), read(revision.manifest_path())};
-}
-
-Checksums checksums_of(const RevisionFiles& files) {
-    return {file_checksum(files.up), file_checksum(files.down), file_checksum(files.manifest)};
-}
-
-std::string current_actor() {
-    std::string user;
-    for (const char* name : {"REV_USER", "USER", "LOGNAME"}) {
-        if (const char* value = std::getenv(name); value != nullptr && *value != '\0') {
-            user = value;
-            break;
-        }
-    }
-    if (user.empty()) {
-        const passwd* entry = getpwuid(geteuid());
-        user = entry != nullptr ? entry->pw_name : std::to_string(geteuid());
-    }
-    char host[256] = {};
-    if (gethostname(host, sizeof(host) - 1) != 0) {
-        return user;
-    }
-    return user + "@" + host;
-}
-
-std::string utc_now() {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-        1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[64];
-    std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                  static_cast<int>(millis));
-    return text;
-}
-
 Applier::Applier(const RevisionGraph& graph, StepRunner& runner, ApplyOptions options)
     : m_graph(graph), m_runner(runner), m_options(std::move(options)),
       // Once per move: without USER set, each lookup reads the password database.
@@ -152,7 +40,7 @@ Applier::Applier(const RevisionGraph& graph, StepRunner& runner, ApplyOptions op
 
 StepRecord Applier::new_record(StepRecord::Event event, const std::string& revision,
                                Checksums checksums) const {
-    return record_by(m_actor, event, revision, std::move(checksums));
+    return make_record_by(m_actor, event, revision, std::move(checksums));
 }
 
 std::size_t Applier::apply(const Plan& plan) {
@@ -365,15 +253,6 @@ void Applier::fail(const Step& step, const Error& error, std::size_t done) const
     }
     throw DatabaseError(where_failed(step, error) + verb + " " + revision.id +
                         " failed: " + error.message() + " (" + outcome + ")");
-}
-
-void DryRunRunner::execute(const Script& script) {
-    m_out << "  would run " << display_path(script.path) << "\n";
-}
-
-void DryRunRunner::record(const StepRecord& record) {
-    m_out << "  would record " << event_name(record.event)
-          << (record.revision.empty() ? "" : " " + record.revision) << "\n";
 }
 
 } // namespace rev

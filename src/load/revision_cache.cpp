@@ -1,4 +1,4 @@
-#include "revision_cache.hpp"
+#include "load/revision_cache.hpp"
 
 #include <algorithm>
 #include <array>
@@ -127,41 +127,6 @@ void RevisionCache::keep_revision(std::string_view folder, const StatKey& key,
     out.number(static_cast<std::int32_t>(revision.lines.parents));
     out.number(static_cast<std::int32_t>(revision.lines.depends_on));
     out.number(static_cast<std::int32_t>(revision.lines.branch_labels));
-    out.end_record();
-    keep_fresh(start);
-}
-
-ChecksumCache::ChecksumCache(const fs::path& directory) : CacheStore(directory, ".sums") {}
-
-void ChecksumCache::check(const Stat& stat) {
-    CacheStore::check(stat, [](const Record& record) { return std::string(record.path); });
-}
-
-std::optional<std::string> ChecksumCache::checksum(std::string_view file) {
-    const Record* record = hit(k_checksum, file);
-    if (record == nullptr) {
-        return std::nullopt;
-    }
-    RecordReader in(record->rest);
-    in.key();
-    std::string sum(in.text());
-    if (!in.ok()) {
-        return std::nullopt;
-    }
-    keep_read(*record);
-    ++m_use.checksums;
-    return sum;
-}
-
-void ChecksumCache::keep_checksum(std::string_view file, const StatKey& key,
-                                  std::string_view checksum) {
-    if (!keepable(key)) {
-        return;
-    }
-    const std::size_t start = fresh().size();
-    RecordWriter out(fresh());
-    out.begin_record(k_checksum, file, key);
-    out.text(checksum);
     out.end_record();
     keep_fresh(start);
 }

@@ -1,24 +1,14 @@
-#include "revision_cache.hpp"
-#include "text_file.hpp"
+#include "load/file_checksums.hpp"
 
-#include <rev/applier.hpp>
-#include <rev/checksum.hpp>
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
-#include <rev/migrate.hpp>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <rev/applied_set.hpp>
 
 #include <algorithm>
-#include <optional>
 
 namespace rev {
 
 namespace {
-
-constexpr const char* k_unreadable = "(unreadable)";
 
 // The folder every revision lies below (the revisions folder, in practice), or "" when they
 // share none.
@@ -47,68 +37,6 @@ std::string common_folder(const RevisionGraph& graph) {
     return common;
 }
 
-// The checksums of the revisions' files as rev records them, taken from the checksum cache for
-// files whose stat is unchanged: before each move, rev compares every applied revision's
-// files, three per revision.
-class FileChecksums {
-public:
-    FileChecksums(const RevisionGraph& graph, std::size_t revisions)
-        : m_root(common_folder(graph)), m_revisions(revisions) {
-        if (m_root.empty()) {
-            return;
-        }
-        m_fd = ::open(m_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (m_fd < 0) {
-            return;
-        }
-        m_cache.emplace(m_root);
-        m_cache->check([this](const std::string& relative) {
-            return detail::stat_key(m_fd, relative.c_str());
-        });
-    }
-    ~FileChecksums() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    FileChecksums(const FileChecksums&) = delete;
-    FileChecksums& operator=(const FileChecksums&) = delete;
-
-    // SHA-256 of the normalised text of `path`, or "(unreadable)".
-    std::string of(const std::filesystem::path& path) {
-        const std::string& text = path.native();
-        if (!m_cache || !text.starts_with(m_root) || text.size() <= m_root.size() + 1 ||
-            text[m_root.size()] != '/') {
-            const std::optional<std::string> whole = detail::read_text_file(path);
-            return whole ? file_checksum(*whole) : k_unreadable;
-        }
-        const std::string relative = text.substr(m_root.size() + 1);
-        if (std::optional<std::string> cached = m_cache->checksum(relative)) {
-            return std::move(*cached);
-        }
-        detail::StatKey key;
-        const std::optional<std::string> whole = detail::read_file_at(m_fd, relative, key);
-        if (!whole) {
-            return k_unreadable;
-        }
-        std::string sum = file_checksum(*whole);
-        m_cache->keep_checksum(relative, key, sum);
-        return sum;
-    }
-
-    void save() {
-        if (m_cache) {
-            m_cache->save(m_revisions);
-        }
-    }
-
-private:
-    std::string m_root;
-    std::size_t m_revisions;
-    int m_fd = -1;
-    std::optional<detail::ChecksumCache> m_cache;
-};
-
 std::string joined_lines(const std::vector<std::string>& lines) {
     std::string text;
     for (const std::string& line : lines) {
@@ -133,7 +61,7 @@ std::string ChangedFile::describe() const {
 
 std::vector<ChangedFile> changed_files(const RevisionGraph& graph,
                                        const std::vector<AppliedRevision>& rows) {
-    FileChecksums checksums(graph, rows.size());
+    detail::FileChecksums checksums(common_folder(graph), rows.size());
     std::vector<ChangedFile> changes;
     for (const AppliedRevision& row : rows) {
         const auto vertex = graph.revisions().find(row.revision);

@@ -1,5 +1,5 @@
-#include "path_order.hpp"
-#include "revision_cache.hpp"
+#include "base/path_order.hpp"
+#include "load/revision_cache.hpp"
 
 #include <rev/loader.hpp>
 

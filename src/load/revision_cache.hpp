@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cache_store.hpp"
+#include "load/cache_store.hpp"
 
 #include <rev/error.hpp>
 #include <rev/revision.hpp>
@@ -55,23 +55,6 @@ public:
     void keep_revision(std::string_view folder, const StatKey& key, const Revision& revision);
     // Writes what was kept when it changed and `revisions` is at least k_min_revisions_to_cache.
     void save(std::size_t revisions) { CacheStore::save(revisions); }
-};
-
-// Checksums of files below a folder as integrity compares them (rev/checksum.hpp), keyed by
-// each file's stat, so that the check before every move reads only files that changed.
-class ChecksumCache : public CacheStore {
-public:
-    // Reads the checksums kept for files below `directory` from cache_file(directory, ".sums").
-    explicit ChecksumCache(const std::filesystem::path& directory);
-
-    // Stats every file the cache names (see CacheStore::check).
-    void check(const Stat& stat);
-    // The checksum of `file` (relative to the folder), if check() found it unchanged.
-    std::optional<std::string> checksum(std::string_view file);
-    // Records a checksum taken afresh of `file`, whose key was `key` when it was read.
-    void keep_checksum(std::string_view file, const StatKey& key, std::string_view checksum);
-    // Writes what was kept when it changed and `files` is at least k_min_revisions_to_cache.
-    void save(std::size_t files) { CacheStore::save(files); }
 };
 
 // read_revisions() with `cache` (nullptr: none), so that tests can look at what it did.

@@ -1,22 +1,30 @@
-#include "lock_guard.hpp"
-
+#include <rev/applied_set.hpp>
 #include <rev/error.hpp>
-#include <rev/integrity.hpp>
-#include <rev/migrate.hpp>
+#include <rev/plan.hpp>
+
+#include <algorithm>
+#include <iterator>
 
 namespace rev {
 
-Plan plan_move(MoveKind kind, const RevisionGraph& graph, const AppliedSet& applied,
-               const Target& target) {
-    switch (kind) {
-    case MoveKind::upgrade:
-        return plan_upgrade(graph, applied, target);
-    case MoveKind::downgrade:
-        return plan_downgrade(graph, applied, target);
-    case MoveKind::stamp:
-        break;
+std::vector<bool> AppliedSet::mask(std::size_t size) const {
+    std::vector<bool> members(size, false);
+    for (const RevisionGraph::Vertex v : in_order) {
+        members[v] = true;
     }
-    return plan_stamp(graph, applied, target);
+    return members;
+}
+
+RevisionGraph::Vertices AppliedSet::heads(const RevisionGraph& graph) const {
+    return graph.heads_within(in_order);
+}
+
+RevisionGraph::Vertices AppliedSet::pending(const RevisionGraph& graph) const {
+    const std::vector<bool> applied = mask(graph.size());
+    RevisionGraph::Vertices result;
+    std::copy_if(graph.topological_order().begin(), graph.topological_order().end(),
+                 std::back_inserter(result), [&](RevisionGraph::Vertex v) { return !applied[v]; });
+    return result;
 }
 
 AppliedSet to_applied_set(const RevisionGraph& graph, const std::vector<AppliedRevision>& rows,
@@ -47,8 +55,6 @@ AppliedSet applied_at(const RevisionGraph& graph, const Target& target) {
                             Inclusive::yes)};
 }
 
-namespace {
-
 // What `plan` leaves applied when it starts from `before` and runs to the end, in the order
 // applied: known without reading the database again, which holds the lock throughout.
 AppliedSet applied_after(const RevisionGraph& graph, const AppliedSet& before, const Plan& plan) {
@@ -70,28 +76,6 @@ AppliedSet applied_after(const RevisionGraph& graph, const AppliedSet& before, c
         }
     }
     return after;
-}
-
-} // namespace
-
-MoveResult move_database(Database& database, const RevisionGraph& graph, const Target& target,
-                         const MoveOptions& options) {
-    const detail::LockGuard lock(database, options.lock_timeout);
-    database.ensure_version_tables();
-    const std::string name = database.url().display;
-    // A purge forgets the record, so what it holds does not matter: this is the way out when
-    // ids the folder no longer has block every other command.
-    const AppliedSet before = options.purge
-                                  ? AppliedSet{}
-                                  : guard_move(graph, database.applied(), name, options.on_warning);
-    const Plan plan = plan_move(options.kind, graph, before, target);
-    ApplyOptions apply = options.apply;
-    apply.stamp = options.kind == MoveKind::stamp;
-    apply.purge_first = options.purge;
-    MoveResult result;
-    result.steps = Applier(graph, database.runner(), apply).apply(plan);
-    result.applied = applied_after(graph, before, plan);
-    return result;
 }
 
 } // namespace rev

@@ -1,7 +1,9 @@
-#include "lock_guard.hpp"
-#include "transaction_guard.hpp"
+#include "move/lock_guard.hpp"
+#include "move/transaction_guard.hpp"
 
+#include <rev/checksum.hpp>
 #include <rev/error.hpp>
+#include <rev/loader.hpp>
 #include <rev/repair.hpp>
 
 #include <algorithm>
@@ -27,7 +29,7 @@ RehashResult rehash(Database& database, const RevisionGraph& graph,
     for (const std::string& id : ids) {
         const AppliedRevision* row = find_row(rows, id);
         if (row == nullptr) {
-            throw RefusedError("revision " + id + " is not applied to " + database.url().display +
+            throw RefusedError("revision " + id + " is not applied to " + database.name() +
                                "; only applied revisions have "
                                "recorded checksums");
         }
@@ -61,7 +63,7 @@ void resolve(Database& database, const std::string& id, Resolution resolution,
     const AppliedRevision* row = find_row(rows, id);
     if (row == nullptr || row->state == AppliedRevision::State::applied) {
         throw RefusedError("revision " + id + " has no unfinished step recorded in " +
-                           database.url().display +
+                           database.name() +
                            "; 'rev resolve' only settles a step that "
                            "failed outside a transaction (see 'rev check')");
     }

@@ -1,4 +1,4 @@
-#include "text_file.hpp"
+#include "base/text_file.hpp"
 
 #include <rev/error.hpp>
 

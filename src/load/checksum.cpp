@@ -1,4 +1,4 @@
-#include "text_file.hpp"
+#include "base/text_file.hpp"
 
 #include <rev/checksum.hpp>
 #include <rev/error.hpp>
@@ -51,6 +51,10 @@ std::string sha256_hex(std::string_view text) {
 
 std::string file_checksum(std::string_view text) {
     return sha256_hex(normalize_for_checksum(text));
+}
+
+Checksums checksums_of(const RevisionFiles& files) {
+    return {file_checksum(files.up), file_checksum(files.down), file_checksum(files.manifest)};
 }
 
 } // namespace rev

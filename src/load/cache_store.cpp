@@ -1,6 +1,6 @@
-#include "cache_store.hpp"
+#include "load/cache_store.hpp"
 
-#include "text_file.hpp"
+#include "base/text_file.hpp"
 
 #include <rev/checksum.hpp>
 

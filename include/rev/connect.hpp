@@ -1,0 +1,32 @@
+#pragma once
+
+#include <rev/database.hpp>
+#include <rev/step_runner.hpp>
+#include <rev/url.hpp>
+#include <rev/version_table.hpp>
+
+#include <iosfwd>
+#include <memory>
+
+// The database layer's entry points (rev_db): the engines behind rev/database.hpp's interface,
+// chosen by URL. The core never includes this header; only what picks a database does.
+namespace rev {
+
+// What connecting does when the SQLite file does not exist yet: create it (moves), fail with a
+// clear error (commands that only read), or skip: return no connection, since a database that
+// does not exist has applied nothing (dry runs, history).
+enum class IfMissing { create, fail, skip };
+
+// Connects to `url`. Throws DatabaseError, with the password masked, when the server cannot be
+// reached, refuses the login, or (IfMissing::fail) the SQLite file does not exist. Returns null
+// only for IfMissing::skip and a SQLite file that does not exist.
+std::unique_ptr<Database> connect(const DatabaseUrl& url, const VersionTables& tables,
+                                  IfMissing if_missing);
+
+// A runner that prints the SQL of a move instead of running it (`--sql`): the version tables'
+// creation, transaction boundaries, each script, and each bookkeeping statement, in `url`'s
+// dialect.
+std::unique_ptr<StepRunner> make_sql_printer(const DatabaseUrl& url, const VersionTables& tables,
+                                             std::ostream& out);
+
+} // namespace rev

@@ -1,0 +1,104 @@
+#include "load/file_checksums.hpp"
+
+#include "base/text_file.hpp"
+
+#include <rev/checksum.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <utility>
+
+namespace rev::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* k_unreadable = "(unreadable)";
+
+} // namespace
+
+ChecksumCache::ChecksumCache(const fs::path& directory) : CacheStore(directory, ".sums") {}
+
+void ChecksumCache::check(const Stat& stat) {
+    CacheStore::check(stat, [](const Record& record) { return std::string(record.path); });
+}
+
+std::optional<std::string> ChecksumCache::checksum(std::string_view file) {
+    const Record* record = hit(k_checksum, file);
+    if (record == nullptr) {
+        return std::nullopt;
+    }
+    RecordReader in(record->rest);
+    in.key();
+    std::string sum(in.text());
+    if (!in.ok()) {
+        return std::nullopt;
+    }
+    keep_read(*record);
+    ++m_use.checksums;
+    return sum;
+}
+
+void ChecksumCache::keep_checksum(std::string_view file, const StatKey& key,
+                                  std::string_view checksum) {
+    if (!keepable(key)) {
+        return;
+    }
+    const std::size_t start = fresh().size();
+    RecordWriter out(fresh());
+    out.begin_record(k_checksum, file, key);
+    out.text(checksum);
+    out.end_record();
+    keep_fresh(start);
+}
+
+FileChecksums::FileChecksums(std::string root, std::size_t files)
+    : m_root(std::move(root)), m_files(files) {
+    if (m_root.empty()) {
+        return;
+    }
+    m_fd = ::open(m_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (m_fd < 0) {
+        return;
+    }
+    m_cache.emplace(m_root);
+    m_cache->check(
+        [this](const std::string& relative) { return stat_key(m_fd, relative.c_str()); });
+}
+
+FileChecksums::~FileChecksums() {
+    if (m_fd >= 0) {
+        ::close(m_fd);
+    }
+}
+
+std::string FileChecksums::of(const fs::path& path) {
+    const std::string& text = path.native();
+    if (!m_cache || !text.starts_with(m_root) || text.size() <= m_root.size() + 1 ||
+        text[m_root.size()] != '/') {
+        const std::optional<std::string> whole = read_text_file(path);
+        return whole ? file_checksum(*whole) : k_unreadable;
+    }
+    const std::string relative = text.substr(m_root.size() + 1);
+    if (std::optional<std::string> cached = m_cache->checksum(relative)) {
+        return std::move(*cached);
+    }
+    StatKey key;
+    const std::optional<std::string> whole = read_file_at(m_fd, relative, key);
+    if (!whole) {
+        return k_unreadable;
+    }
+    std::string sum = file_checksum(*whole);
+    m_cache->keep_checksum(relative, key, sum);
+    return sum;
+}
+
+void FileChecksums::save() {
+    if (m_cache) {
+        m_cache->save(m_files);
+    }
+}
+
+} // namespace rev::detail
