@@ -1,5 +1,5 @@
 // Integrity on both engines: changed files, steps left unfinished outside a transaction, and
-// the records' layout (src/core/integrity.cpp, src/core/repair.cpp, src/db/dialect.cpp).
+// the records' layout (src/move/integrity.cpp, src/move/repair.cpp, src/db/dialect.cpp).
 #include "backend_fixture.hpp"
 #include "run_rev.hpp"
 

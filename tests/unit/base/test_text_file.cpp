@@ -1,4 +1,4 @@
-// src/core/text_file.cpp: reading files whole, and refusing scripts that are not UTF-8 text.
+// src/base/text_file.cpp: reading files whole, and refusing scripts that are not UTF-8 text.
 #include "base/text_file.hpp"
 #include "temp_dir.hpp"
 

@@ -1,4 +1,4 @@
-// src/core/revision_cache.cpp: the revision cache makes loads faster and never changes them.
+// src/load/revision_cache.cpp: the revision cache makes loads faster and never changes them.
 #include "load/revision_cache.hpp"
 #include "temp_dir.hpp"
 
