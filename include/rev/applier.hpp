@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,8 +37,8 @@ class TransactionGuard;
 
 // Runs a plan through a StepRunner. Each step's script and bookkeeping share a transaction (or
 // the whole plan shares one), so a step is applied and recorded, or neither. On failure it
-// rolls back what is open and throws with the revision, file, line, the database's message and
-// what stayed applied.
+// rolls back what is open and rethrows the error it met (a ScriptError, a DatabaseError, a
+// RefusedError), with the revision, file and line as context and what stayed applied as a note.
 class Applier {
 public:
     Applier(const RevisionGraph& graph, StepRunner& runner, ApplyOptions options);
@@ -67,8 +68,12 @@ private:
                           Checksums checksums = {}) const;
     void purge();
     void report(const StepOutcome& outcome) const;
-    [[noreturn]] void fail(const Step& step, const Error& error, std::size_t done) const;
-    std::string where_failed(const Step& step, const Error& error) const;
+    // Adds to `error`, on its way up, the step it stopped, the script's file and line, and
+    // what stayed applied; its class is kept, so callers can still catch a ScriptError.
+    void explain_failure(const Step& step, Error& error, std::size_t done) const;
+    // "versions/a1/up.sql:3" when a statement of the step's script failed.
+    std::optional<std::string> script_location(const Step& step, const Error& error) const;
+    std::string what_stays(const Step& step, const Error& error, std::size_t done) const;
 
     const RevisionGraph& m_graph;
     StepRunner& m_runner;

@@ -6,14 +6,20 @@
 #include <string_view>
 #include <vector>
 
-// rev's one error model.
+// rev's one error model (ARCHITECTURE.md, "Errors").
 //
 // Every failure a user can cause or fix is thrown as a subclass of rev::Error (never the base
-// itself) whose message is one line naming the file and line, or the revision, involved. Layers
-// add context with add_context() as the exception travels up; exactly one catch, in cli::run,
-// prints "rev: error: <what()>" and turns the class into an exit status. Expected absences (an
-// optional manifest key, an unknown id during a lookup that may fail) are std::optional values,
-// not exceptions.
+// itself). The throwing layer writes what went wrong (message()); each layer the exception
+// crosses on its way up says where with add_context() ("versions/a1/up.sql:3", "upgrade a1
+// failed") and what it means for the user with add_note() ("this step was rolled back"), then
+// rethrows the same object with `throw;`, so its class, and what a caller may ask of it (a
+// ScriptError's line), survive. Foreign exceptions (SOCI, toml++, Boost) are turned into a
+// rev::Error once, where they enter rev. Exactly one catch, in cli::run, prints
+// "rev: error: <what()>" and turns the class into an exit status; an embedder catches
+// rev::Error (or a subclass) the same way. Expected absences (an optional manifest key, an
+// unknown id during a lookup that may fail) are std::optional values, not exceptions, and
+// nothing catches a rev::Error to drop it: a command that can go on without what failed says
+// so with a warning.
 namespace rev {
 
 class Error : public std::exception {
@@ -24,6 +30,8 @@ public:
     const char* what() const noexcept override { return m_full.c_str(); }
     // Prefixes `context: ` to what(), to say where the error was met.
     void add_context(std::string_view context);
+    // Appends ` (note)` to what(), to say what the failure left behind.
+    void add_note(std::string_view note);
 
 protected:
     explicit Error(std::string message);

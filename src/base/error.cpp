@@ -10,6 +10,12 @@ void Error::add_context(std::string_view context) {
     m_full = std::string(context) + ": " + m_full;
 }
 
+void Error::add_note(std::string_view note) {
+    m_full += " (";
+    m_full += note;
+    m_full += ')';
+}
+
 std::string Diagnostic::to_string() const {
     std::string location = display_path(file);
     if (line > 0) {

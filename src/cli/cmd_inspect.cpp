@@ -4,7 +4,8 @@
 
 #include <rev/dot.hpp>
 #include <rev/error.hpp>
-#include <rev/migrate.hpp>
+#include <rev/applied_set.hpp>
+#include <rev/connect.hpp>
 #include <rev/target.hpp>
 
 #include <iostream>
@@ -29,27 +30,29 @@ void print_revision(Context& context, RevisionGraph::Vertex vertex, bool verbose
 }
 
 // The configured database's rows, when there is one to ask. History is useful without a
-// database, so a missing or unreachable one only means no marks.
+// database, so one that cannot be read only means no marks; the user is told why.
 std::optional<std::vector<AppliedRevision>> applied_rows_if_reachable(Context& context) {
     try {
         if (auto database = context.connect(IfMissing::skip)) {
             return database->applied();
         }
-    } catch (const Error&) {
+    } catch (const Error& error) {
+        context.warn(std::string(error.what()) + " (history shown without applied marks)");
     }
     return std::nullopt;
 }
 
-// Which revisions `rows` name; none when they name one the folder does not have.
+// Which revisions `rows` name; none, with a warning, when they name one the folder lacks.
 std::vector<bool> applied_mask(Context& context,
                                const std::optional<std::vector<AppliedRevision>>& rows) {
     if (!rows) {
         return {};
     }
+    const RevisionGraph& graph = context.graph();
     try {
-        const RevisionGraph& graph = context.graph();
         return to_applied_set(graph, *rows, context.database_url().display).mask(graph.size());
-    } catch (const Error&) {
+    } catch (const RefusedError& error) {
+        context.warn(std::string(error.what()) + " (history shown without applied marks)");
         return {};
     }
 }

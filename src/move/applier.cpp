@@ -62,8 +62,9 @@ std::size_t Applier::apply(const Plan& plan) {
         StepOutcome outcome;
         try {
             outcome = run_in_own_transaction(step, files[done]);
-        } catch (const Error& error) {
-            fail(step, error, done);
+        } catch (Error& error) {
+            explain_failure(step, error, done);
+            throw;
         }
         ++done;
         report(outcome);
@@ -119,8 +120,9 @@ std::size_t Applier::run_all(const Plan& plan, const std::vector<StepFiles>& fil
     for (const Step& step : plan.steps) {
         try {
             outcomes.push_back(run_step(step, files[outcomes.size()]));
-        } catch (const Error& error) {
-            fail(step, error, outcomes.size());
+        } catch (Error& error) {
+            explain_failure(step, error, outcomes.size());
+            throw;
         }
     }
     transaction.commit();
@@ -168,16 +170,18 @@ StepOutcome Applier::run_outside_transaction(const Step& step, const StepFiles& 
                    revision.id, checksums);
     try {
         record.duration_ms = run_script(step, files);
-    } catch (const Error& error) {
+    } catch (Error& error) {
         StepRecord failed =
             new_record(up ? StepRecord::Event::upgrade_failed : StepRecord::Event::downgrade_failed,
                        revision.id, record.checksums);
-        failed.detail = where_failed(step, error) + error.message();
+        const std::optional<std::string> location = script_location(step, error);
+        failed.detail = location ? *location + ": " + error.what() : error.what();
         try {
             record_alone(failed);
-        } catch (const Error&) {
+        } catch (const Error& bookkeeping) {
             // The mark from before the script stays, so the step still shows as unfinished;
-            // the script's error is the one to report.
+            // the script's error is the one to report, with this one beside it.
+            error.add_note(std::string("recording the failure failed too: ") + bookkeeping.what());
         }
         throw;
     }
@@ -222,37 +226,42 @@ void Applier::report(const StepOutcome& outcome) const {
     }
 }
 
-std::string Applier::where_failed(const Step& step, const Error& error) const {
+std::optional<std::string> Applier::script_location(const Step& step, const Error& error) const {
     const auto* script_error = dynamic_cast<const ScriptError*>(&error);
     if (script_error == nullptr) {
-        return "";
+        return std::nullopt;
     }
     const Revision& revision = m_graph.revision(step.revision);
     const std::filesystem::path path =
         step.direction == Direction::up ? revision.up_path() : revision.down_path();
     return display_path(path) +
-           (script_error->line() > 0 ? ":" + std::to_string(script_error->line()) : "") + ": ";
+           (script_error->line() > 0 ? ":" + std::to_string(script_error->line()) : "");
 }
 
-void Applier::fail(const Step& step, const Error& error, std::size_t done) const {
-    const Revision& revision = m_graph.revision(step.revision);
-    const char* verb = step.direction == Direction::up ? "upgrade" : "downgrade";
+std::string Applier::what_stays(const Step& step, const Error& error, std::size_t done) const {
     const auto* script_error = dynamic_cast<const ScriptError*>(&error);
-    std::string outcome;
     if (script_error != nullptr && script_error->ended_transaction()) {
-        outcome =
-            "what this step ran before that is not rolled back; " + steps_text(done) + " applied";
-    } else if (m_options.mode == TransactionMode::all) {
-        outcome = "the whole move was rolled back";
-    } else if (!revision.transactional && !m_options.stamp) {
-        outcome = "this step ran outside a transaction and may be partly applied, so it is "
-                  "recorded as failed; see 'rev resolve --help'; " +
-                  steps_text(done) + " applied";
-    } else {
-        outcome = "this step was rolled back; " + steps_text(done) + " applied";
+        return "what this step ran before that is not rolled back; " + steps_text(done) +
+               " applied";
     }
-    throw DatabaseError(where_failed(step, error) + verb + " " + revision.id +
-                        " failed: " + error.message() + " (" + outcome + ")");
+    if (m_options.mode == TransactionMode::all) {
+        return "the whole move was rolled back";
+    }
+    if (!m_graph.revision(step.revision).transactional && !m_options.stamp) {
+        return "this step ran outside a transaction and may be partly applied, so it is "
+               "recorded as failed; see 'rev resolve --help'; " +
+               steps_text(done) + " applied";
+    }
+    return "this step was rolled back; " + steps_text(done) + " applied";
+}
+
+void Applier::explain_failure(const Step& step, Error& error, std::size_t done) const {
+    const char* verb = step.direction == Direction::up ? "upgrade" : "downgrade";
+    error.add_context(std::string(verb) + " " + m_graph.revision(step.revision).id + " failed");
+    if (const std::optional<std::string> location = script_location(step, error)) {
+        error.add_context(*location);
+    }
+    error.add_note(what_stays(step, error, done));
 }
 
 } // namespace rev

@@ -1,10 +1,11 @@
 // `rev heads`, `branches`, `history`, `show` and `graph` (src/cli/cmd_inspect.cpp), through the
-// real binary, with no database configured.
+// real binary, mostly with no database configured.
 #include "run_rev.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 
 using rev::test::run_rev;
@@ -12,6 +13,7 @@ using rev::test::RunResult;
 using rev::test::TempDir;
 using rev::test::write_config;
 using rev::test::write_revision;
+using rev::test::write_sqlite_project;
 
 namespace {
 
@@ -112,6 +114,35 @@ TEST_CASE("rev history", "[cli][history]") {
         CHECK(malformed.exit_code == 1);
         CHECK(malformed.err == "rev: error: invalid range 'b2': expected LOWER:UPPER, e.g. "
                                "base:head or REV:heads\n");
+    }
+}
+
+TEST_CASE("rev history: a database it cannot use is a warning, not silence", "[cli][history]") {
+    TempDir dir;
+    write_sqlite_project(dir);
+    REQUIRE(run_rev(dir.path(), {"upgrade", "head"}).exit_code == 0);
+    SECTION("applied marks when the database is readable") {
+        CHECK(output(dir, {"history"}) == "a1 -> b2 (head) (applied), revision b2\n"
+                                          "<base> -> a1 (applied), revision a1\n");
+    }
+    SECTION("an applied revision the folder lacks") {
+        std::filesystem::remove_all(dir.path() / "versions" / "b2");
+        const RunResult result = run_rev(dir.path(), {"history"});
+        CHECK(result.exit_code == 0);
+        CHECK(result.out == "<base> -> a1 (head), revision a1\n");
+        CHECK(result.err == "rev: warning: sqlite:///app.db has applied revisions that the "
+                            "revisions folder does not have: b2 (switched branch or deleted "
+                            "files? see docs/safety.md) (history shown without applied marks)\n");
+    }
+    SECTION("an unreachable server") {
+        const RunResult result = run_rev(
+            dir.path(), {"--url", "postgresql://u:s3cret@127.0.0.1:1/db?connect_timeout=2", "history"});
+        CHECK(result.exit_code == 0);
+        CHECK(result.out == "a1 -> b2 (head), revision b2\n<base> -> a1, revision a1\n");
+        CHECK(result.err.rfind("rev: warning: cannot connect to postgresql://u:***@127.0.0.1:1/db: ",
+                               0) == 0);
+        CHECK(result.err.find("(history shown without applied marks)\n") != std::string::npos);
+        CHECK(result.err.find("s3cret") == std::string::npos);
     }
 }
 

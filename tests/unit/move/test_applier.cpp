@@ -159,3 +159,24 @@ TEST_CASE("Applier: of several bad files in a long move, the first in plan order
                       "the file as UTF-8");
     CHECK(runner.calls.empty());
 }
+
+TEST_CASE("Applier: a failed step rethrows the error it met, with context added", "[applier][error]") {
+    rev::test::TempDir dir;
+    rev::test::write_revision(dir, "a", {});
+    rev::test::write_revision(dir, "b", {"a"});
+    const rev::RevisionGraph graph = rev::load_revision_graph(dir.path() / "versions");
+    RecordingRunner runner;
+    runner.fail_on = "b/up.sql";
+    try {
+        rev::Applier(graph, runner, {}).apply(up_plan(graph));
+        FAIL("the move should have failed");
+    } catch (const rev::ScriptError& error) {
+        // The class and its line survive the trip up, for callers that embed rev.
+        CHECK(error.line() == 3);
+        CHECK(error.message() == "boom");
+        CHECK(std::string(error.what()) ==
+              (dir.path() / "versions/b/up.sql").string() +
+                  ":3: upgrade b failed: boom (this step was rolled back; 1 earlier step stays "
+                  "applied)");
+    }
+}
