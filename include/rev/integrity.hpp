@@ -1,9 +1,9 @@
 #pragma once
 
 #include <rev/applied_set.hpp>
-#include <rev/version_table.hpp>
 #include <rev/graph.hpp>
 #include <rev/plan.hpp>
+#include <rev/version_table.hpp>
 
 #include <filesystem>
 #include <functional>

@@ -42,7 +42,6 @@ struct RevisionFiles {
     std::string manifest;
 };
 
-
 // True when `text` is a valid revision id or branch label: letters, digits and '_', not empty,
 // and not a reserved word of the target grammar (head, heads, base, current).
 bool is_valid_name(std::string_view text);

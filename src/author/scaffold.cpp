@@ -181,7 +181,7 @@ std::string manifest_text(const NewRevision& revision) {
 
 fs::path write_revision(const fs::path& revisions_dir, const NewRevision& revision) {
     const std::string slug = slugify(revision.message);
-    const fs::path final_dir =
+    fs::path final_dir =
         revisions_dir / (slug.empty() ? revision.id : revision.id + "_" + slug);
     // The loader skips hidden folders, so a crash before the rename leaves nothing it would read.
     const fs::path staging = revisions_dir / ("." + revision.id + ".new");
@@ -242,7 +242,7 @@ std::string random_revision_id() {
 }
 
 fs::path init_project(const fs::path& dir) {
-    const fs::path config = dir / k_config_name;
+    fs::path config = dir / k_config_name;
     std::error_code ec;
     if (fs::exists(config, ec)) {
         throw RefusedError(display_path(config) + ": already exists");

@@ -2,10 +2,10 @@
 #include "cli.hpp"
 #include "format.hpp"
 
-#include <rev/dot.hpp>
-#include <rev/error.hpp>
 #include <rev/applied_set.hpp>
 #include <rev/connect.hpp>
+#include <rev/dot.hpp>
+#include <rev/error.hpp>
 #include <rev/target.hpp>
 
 #include <iostream>

@@ -2,9 +2,9 @@
 // (rev/migrate.hpp); these parse, choose the runner and print.
 #include "cli.hpp"
 
+#include <rev/dry_run.hpp>
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
-#include <rev/dry_run.hpp>
 #include <rev/migrate.hpp>
 
 #include <chrono>

@@ -165,6 +165,7 @@ int cmd_rehash(Context& context, const Args& args) {
     }
     const RevisionGraph& graph = context.graph();
     std::vector<std::string> ids;
+    ids.reserve(revisions.size());
     for (const std::string& revision : revisions) {
         ids.push_back(graph.revision(resolve_revision(graph, revision)).id);
     }

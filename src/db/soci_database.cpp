@@ -32,7 +32,8 @@ std::string seconds_text(std::chrono::milliseconds duration) {
 }
 
 SociDatabase::SociDatabase(DatabaseUrl url, Dialect dialect, std::unique_ptr<soci::session> session)
-    : Database(url.display), m_url(std::move(url)), m_dialect(std::move(dialect)), m_session(std::move(session)) {}
+    : Database(url.display), m_url(std::move(url)), m_dialect(std::move(dialect)),
+      m_session(std::move(session)) {}
 
 SociDatabase::~SociDatabase() = default;
 

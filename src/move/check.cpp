@@ -1,7 +1,7 @@
+#include <rev/applied_set.hpp>
 #include <rev/check.hpp>
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
-#include <rev/applied_set.hpp>
 
 #include <algorithm>
 #include <map>

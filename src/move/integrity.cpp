@@ -1,8 +1,8 @@
 #include "load/file_checksums.hpp"
 
+#include <rev/applied_set.hpp>
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
-#include <rev/applied_set.hpp>
 
 #include <algorithm>
 

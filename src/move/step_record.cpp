@@ -43,7 +43,7 @@ const char* event_name(StepRecord::Event event) {
 }
 
 StepRecord make_record_by(std::string actor, StepRecord::Event event, std::string revision,
-                     Checksums checksums) {
+                          Checksums checksums) {
     StepRecord record;
     record.event = event;
     record.revision = std::move(revision);

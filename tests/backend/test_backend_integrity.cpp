@@ -4,9 +4,9 @@
 #include "run_rev.hpp"
 
 #include <rev/applier.hpp>
-#include <rev/loader.hpp>
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
+#include <rev/loader.hpp>
 #include <rev/repair.hpp>
 #include <rev/target.hpp>
 

@@ -135,12 +135,13 @@ TEST_CASE("rev history: a database it cannot use is a warning, not silence", "[c
                             "files? see docs/safety.md) (history shown without applied marks)\n");
     }
     SECTION("an unreachable server") {
-        const RunResult result = run_rev(
-            dir.path(), {"--url", "postgresql://u:s3cret@127.0.0.1:1/db?connect_timeout=2", "history"});
+        const RunResult result =
+            run_rev(dir.path(),
+                    {"--url", "postgresql://u:s3cret@127.0.0.1:1/db?connect_timeout=2", "history"});
         CHECK(result.exit_code == 0);
         CHECK(result.out == "a1 -> b2 (head), revision b2\n<base> -> a1, revision a1\n");
-        CHECK(result.err.rfind("rev: warning: cannot connect to postgresql://u:***@127.0.0.1:1/db: ",
-                               0) == 0);
+        CHECK(result.err.rfind(
+                  "rev: warning: cannot connect to postgresql://u:***@127.0.0.1:1/db: ", 0) == 0);
         CHECK(result.err.find("(history shown without applied marks)\n") != std::string::npos);
         CHECK(result.err.find("s3cret") == std::string::npos);
     }

@@ -160,7 +160,8 @@ TEST_CASE("Applier: of several bad files in a long move, the first in plan order
     CHECK(runner.calls.empty());
 }
 
-TEST_CASE("Applier: a failed step rethrows the error it met, with context added", "[applier][error]") {
+TEST_CASE("Applier: a failed step rethrows the error it met, with context added",
+          "[applier][error]") {
     rev::test::TempDir dir;
     rev::test::write_revision(dir, "a", {});
     rev::test::write_revision(dir, "b", {"a"});
