@@ -181,8 +181,7 @@ std::string manifest_text(const NewRevision& revision) {
 
 fs::path write_revision(const fs::path& revisions_dir, const NewRevision& revision) {
     const std::string slug = slugify(revision.message);
-    fs::path final_dir =
-        revisions_dir / (slug.empty() ? revision.id : revision.id + "_" + slug);
+    fs::path final_dir = revisions_dir / (slug.empty() ? revision.id : revision.id + "_" + slug);
     // The loader skips hidden folders, so a crash before the rename leaves nothing it would read.
     const fs::path staging = revisions_dir / ("." + revision.id + ".new");
     std::error_code ec;
