@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building rev needs from Debian 12 packages; with --test, also what
-# scripts/test.sh needs (a PostgreSQL server, and clang for the fuzzers).
+# scripts/test.sh needs (a PostgreSQL server, clang for the fuzzers, clang-format and clang-tidy).
 # Idempotent: packages already present are left alone, so running it twice is cheap.
 set -euo pipefail
 
@@ -20,6 +20,8 @@ if [ "${1:-}" = "--test" ]; then
     # The libFuzzer build (fuzz/): clang++, its fuzzer and sanitizer runtimes
     # (libclang_rt.fuzzer-x86_64.a), and llvm-symbolizer for readable crash stacks.
     clang libclang-rt-14-dev llvm
+    # The format and tidy gates (cmake/RevTooling.cmake).
+    clang-format clang-tidy
   )
 fi
 

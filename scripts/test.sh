@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds rev with AddressSanitizer and UndefinedBehaviorSanitizer and runs every test: unit,
+# Builds rev with AddressSanitizer and UndefinedBehaviorSanitizer, checks formatting and runs
+# clang-tidy over src/ and tests/, and runs every test: unit,
 # CLI, the backend suite and the crash and concurrency tests against SQLite and against a
 # throwaway PostgreSQL server that this script starts and stops itself; then the benchmark
 # suite's smoke test and a bounded run of each fuzzer.
@@ -47,6 +48,10 @@ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DREV_POSTGRESQL_TEST_CONNSTR="$pg_connstr" \
   -DREV_POSTGRESQL_TORTURE_CONNSTR="$pg_torture_connstr" >/dev/null
 cmake --build "$build_dir"
+# Formatting and clang-tidy (.clang-format, .clang-tidy) gate like a failing test. The build above
+# wrote the compile_commands.json that clang-tidy reads.
+cmake --build "$build_dir" --target check_format
+cmake --build "$build_dir" --target tidy
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

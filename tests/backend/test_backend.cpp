@@ -315,6 +315,7 @@ TEST_CASE("Backend: 8 rev processes upgrading at once apply each revision once",
     db.dir().write("migrate.toml", "[database]\nurl = \"" + db.url_text() + "\"\n");
     std::vector<rev::test::RunResult> results(8);
     std::vector<std::thread> runners;
+    runners.reserve(results.size());
     for (auto& result : results) {
         runners.emplace_back([&db, &result] {
             result = rev::test::run_rev(db.dir().path(), {"-q", "upgrade", "head"});

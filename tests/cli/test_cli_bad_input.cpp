@@ -110,6 +110,7 @@ std::vector<Case> cases_in(const std::string& area) {
     }
     std::sort(folders.begin(), folders.end());
     std::vector<Case> cases;
+    cases.reserve(folders.size());
     for (const fs::path& folder : folders) {
         cases.push_back(read_case(folder));
     }
@@ -375,7 +376,7 @@ TEST_CASE("bad input: a 10 MB script applies, with bounded memory", "[cli][bad_i
 
     // Peaks in KiB. rev holds the script a few times over (as read, and its checksum's
     // normalised copy): about 80 MB in all under AddressSanitizer, 100 MB for 20 MB.
-    constexpr long k_bound = 200 * 1024;
+    constexpr long k_bound = 200L * 1024;
     rusage self{};
     rusage children{};
     getrusage(RUSAGE_SELF, &self);

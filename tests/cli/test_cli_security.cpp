@@ -74,9 +74,7 @@ std::vector<Injection> injections() {
     for (const std::string value :
          {"rev_version; DROP TABLE victim", "rev_version\"; DROP TABLE victim; --", "a\"b", "x--",
           "x'y", "x/*", "rev.version", "`x`", "[x]", "rev version", "1abc", "", "v\xc3\xa9rsion",
-          "rev\xe2\x80\x8bversion",
-          "\xd0\xb0"
-          "dmin"}) {
+          "rev\xe2\x80\x8bversion", "\xd0\xb0\x64min"}) {
         list.push_back({value, not_identifier(value)});
     }
     return list;

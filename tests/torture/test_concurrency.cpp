@@ -141,7 +141,7 @@ void run_round(TortureDatabase& db, const TortureGraph& graph, const std::filesy
     }
     const Snapshot snapshot = db.snapshot();
     for (const std::string& problem : check_snapshot(graph, snapshot)) {
-        counts.problems.push_back(context + ": " + problem);
+        counts.problems.push_back(std::string(context).append(": ").append(problem));
     }
     if (count_steps(snapshot.log) != counts.steps) {
         counts.problems.push_back(context + ": the log holds " +

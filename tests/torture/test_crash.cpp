@@ -34,7 +34,7 @@ void check(TortureDatabase& db, const TortureGraph& graph, const std::string& co
            Counts& counts, Snapshot& snapshot) {
     snapshot = db.snapshot();
     for (const std::string& problem : check_snapshot(graph, snapshot)) {
-        counts.problems.push_back(context + ": " + problem);
+        counts.problems.push_back(std::string(context).append(": ").append(problem));
     }
 }
 

@@ -152,8 +152,10 @@ std::vector<std::string> check_snapshot(const TortureGraph& graph, const Snapsho
     }
     for (const std::string& id : snapshot.applied) {
         if (!snapshot.rows_per_table.contains("t_" + id)) {
-            problems.push_back(id + " is recorded as applied but its table t_" + id +
-                               " does not exist");
+            problems.push_back(std::string(id)
+                                   .append(" is recorded as applied but its table t_")
+                                   .append(id)
+                                   .append(" does not exist"));
         }
         const auto parents = graph.parents.find(id);
         if (parents == graph.parents.end()) {
@@ -162,7 +164,10 @@ std::vector<std::string> check_snapshot(const TortureGraph& graph, const Snapsho
         }
         for (const std::string& parent : parents->second) {
             if (!snapshot.applied.contains(parent)) {
-                problems.push_back(id + " is applied but its parent " + parent + " is not");
+                problems.push_back(std::string(id)
+                                       .append(" is applied but its parent ")
+                                       .append(parent)
+                                       .append(" is not"));
             }
         }
     }

@@ -107,24 +107,26 @@ TEST_CASE("Dialect: create_tables", "[dialect]") {
               });
     }
     SECTION("PostgreSQL in a schema, with a mixed-case table") {
-        CHECK(Dialect(Kind::postgresql, {"Order", "Rev_Ops"}).create_tables() ==
-              Lines{
-                  "CREATE SCHEMA IF NOT EXISTS \"Rev_Ops\"",
-                  "CREATE TABLE IF NOT EXISTS \"Rev_Ops\".\"Order_meta\" (key TEXT PRIMARY KEY, "
-                  "value TEXT NOT NULL)",
-                  "INSERT INTO \"Rev_Ops\".\"Order_meta\" (key, value) VALUES "
-                  "('layout_version', '2') ON CONFLICT (key) DO NOTHING",
-                  "CREATE TABLE IF NOT EXISTS \"Rev_Ops\".\"Order\" (revision TEXT PRIMARY KEY, "
-                  "seq BIGINT NOT NULL UNIQUE, up_sha256 TEXT NOT NULL, down_sha256 TEXT NOT "
-                  "NULL, manifest_sha256 TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL, "
-                  "applied_by TEXT NOT NULL, duration_ms BIGINT NOT NULL, rev_version TEXT NOT "
-                  "NULL, state TEXT NOT NULL DEFAULT 'applied', error TEXT)",
-                  "CREATE TABLE IF NOT EXISTS \"Rev_Ops\".\"Order_log\" (id BIGINT GENERATED "
-                  "ALWAYS AS IDENTITY PRIMARY KEY, event TEXT NOT NULL, revision TEXT, up_sha256 "
-                  "TEXT, down_sha256 TEXT, manifest_sha256 TEXT, event_at TIMESTAMPTZ NOT NULL, "
-                  "actor TEXT NOT NULL, duration_ms BIGINT NOT NULL, rev_version TEXT NOT NULL, "
-                  "detail TEXT)",
-              });
+        const Lines statements = Dialect(Kind::postgresql, {"Order", "Rev_Ops"}).create_tables();
+        REQUIRE(statements.size() == 5);
+        CHECK(statements[0] == "CREATE SCHEMA IF NOT EXISTS \"Rev_Ops\"");
+        CHECK(statements[1] ==
+              "CREATE TABLE IF NOT EXISTS \"Rev_Ops\".\"Order_meta\" (key TEXT PRIMARY KEY, "
+              "value TEXT NOT NULL)");
+        CHECK(statements[2] == "INSERT INTO \"Rev_Ops\".\"Order_meta\" (key, value) VALUES "
+                               "('layout_version', '2') ON CONFLICT (key) DO NOTHING");
+        CHECK(statements[3] ==
+              "CREATE TABLE IF NOT EXISTS \"Rev_Ops\".\"Order\" (revision TEXT PRIMARY KEY, "
+              "seq BIGINT NOT NULL UNIQUE, up_sha256 TEXT NOT NULL, down_sha256 TEXT NOT "
+              "NULL, manifest_sha256 TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL, "
+              "applied_by TEXT NOT NULL, duration_ms BIGINT NOT NULL, rev_version TEXT NOT "
+              "NULL, state TEXT NOT NULL DEFAULT 'applied', error TEXT)");
+        CHECK(statements[4] ==
+              "CREATE TABLE IF NOT EXISTS \"Rev_Ops\".\"Order_log\" (id BIGINT GENERATED "
+              "ALWAYS AS IDENTITY PRIMARY KEY, event TEXT NOT NULL, revision TEXT, up_sha256 "
+              "TEXT, down_sha256 TEXT, manifest_sha256 TEXT, event_at TIMESTAMPTZ NOT NULL, "
+              "actor TEXT NOT NULL, duration_ms BIGINT NOT NULL, rev_version TEXT NOT NULL, "
+              "detail TEXT)");
     }
     SECTION("PostgreSQL without a schema creates none") {
         const Lines statements = Dialect(Kind::postgresql, {}).create_tables();
@@ -294,7 +296,7 @@ TEST_CASE("BoundStatement::with_literals", "[dialect]") {
     SECTION("placeholders of two digits, in any order, and repeated") {
         std::vector<Value> values;
         for (int i = 1; i <= 11; ++i) {
-            values.push_back(integer(i * 100));
+            values.push_back(integer(static_cast<long long>(i) * 100));
         }
         const BoundStatement statement{"SELECT ?11, ?1, ?10, ?2, ?1", values};
         CHECK(statement.with_literals() == "SELECT 1100, 100, 1000, 200, 100");

@@ -24,6 +24,7 @@ rev::RevisionSet make_set(const GraphBuilder& builder) {
 std::vector<std::string> ids_at(const rev::RevisionSet& set,
                                 const std::vector<rev::RevisionSet::Index>& indexes) {
     std::vector<std::string> ids;
+    ids.reserve(indexes.size());
     for (rev::RevisionSet::Index index : indexes) {
         ids.push_back(set[index].id);
     }
