@@ -7,6 +7,7 @@
 
 #include <iosfwd>
 #include <memory>
+#include <optional>
 
 // The database layer's entry points (rev_db): the engines behind rev/database.hpp's interface,
 // chosen by URL. The core never includes this header; only what picks a database does.
@@ -22,6 +23,35 @@ enum class IfMissing { create, fail, skip };
 // only for IfMissing::skip and a SQLite file that does not exist.
 std::unique_ptr<Database> connect(const DatabaseUrl& url, const VersionTables& tables,
                                   IfMissing if_missing);
+
+// A database made for one run and dropped when this object is destroyed, also when an error or
+// Ctrl-C ends the run: `rev verify`'s scratch. It never touches the configured database.
+class ScratchDatabase {
+public:
+    virtual ~ScratchDatabase() = default;
+    ScratchDatabase(const ScratchDatabase&) = delete;
+    ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+
+    virtual Database& database() = 0;
+
+protected:
+    ScratchDatabase() = default;
+};
+
+struct ScratchOptions {
+    // PostgreSQL: the server to create the scratch database on (its database name is ignored);
+    // the configured server when absent.
+    std::optional<DatabaseUrl> server;
+    // Start from a copy of the configured database instead of an empty one: SQLite copies the
+    // file; PostgreSQL uses it as the template (no other session may be connected to it).
+    bool from_current = false;
+};
+
+// SQLite: a file in a fresh temporary folder. PostgreSQL: CREATE DATABASE rev_scratch_<random>.
+// Throws DatabaseError when it cannot (no server, no permission to create a database).
+std::unique_ptr<ScratchDatabase> create_scratch(const DatabaseUrl& configured,
+                                                const VersionTables& tables,
+                                                const ScratchOptions& options);
 
 // A runner that prints the SQL of a move instead of running it (`--sql`): the version tables'
 // creation, transaction boundaries, each script, and each bookkeeping statement, in `url`'s

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <rev/schema.hpp>
 #include <rev/step_runner.hpp>
 #include <rev/version_table.hpp>
 
@@ -11,8 +12,8 @@
 namespace rev {
 
 // One connection to one database, like SOCI's session: the records rev keeps there, the lock
-// that serialises rev processes, and the StepRunner that applies scripts to it. Schema
-// introspection for `rev verify` belongs here too.
+// that serialises rev processes, the StepRunner that applies scripts to it, and schema
+// introspection for `rev verify`, `lint` and `schema`.
 class Database {
 public:
     virtual ~Database() = default;
@@ -33,8 +34,9 @@ public:
     // The newest `limit` events, newest first.
     virtual std::vector<LogEntry> log(std::size_t limit) = 0;
 
-    // Schema introspection: the user tables in the current schema (rev's own excluded), sorted.
-    virtual std::vector<std::string> tables() = 0;
+    // Schema introspection: every object of the schemas rev looks at (rev's own tables
+    // excluded), normalised, read from the engine's catalog.
+    virtual SchemaSnapshot snapshot() = 0;
 
     // The runner that moves this database.
     virtual StepRunner& runner() = 0;

@@ -204,8 +204,14 @@ std::vector<LogEntry> SociDatabase::log(std::size_t limit) {
     return result;
 }
 
-std::vector<std::string> SociDatabase::tables() {
-    return query(m_dialect.select_tables());
+// Tables only, for now: the engines' catalog readers replace this.
+SchemaSnapshot SociDatabase::snapshot() {
+    SchemaSnapshot result;
+    for (std::string& table : query(m_dialect.select_tables())) {
+        result.objects.push_back({SchemaObject::Kind::table, std::move(table), "", {}});
+    }
+    result.normalise();
+    return result;
 }
 
 void SociDatabase::lock(std::chrono::milliseconds timeout) {

@@ -74,7 +74,7 @@ std::vector<std::string> BackendFixture::applied_ids() const {
 }
 
 std::vector<std::string> BackendFixture::tables() const {
-    return connect()->tables();
+    return connect()->snapshot().names_of(SchemaObject::Kind::table);
 }
 
 void BackendFixture::execute(const std::string& statements) const {

@@ -160,7 +160,8 @@ std::string records_of(const fs::path& project) {
             return "(no database)";
         }
         std::string text = "tables:";
-        for (const std::string& table : database->tables()) {
+        for (const std::string& table :
+             database->snapshot().names_of(rev::SchemaObject::Kind::table)) {
             text += " " + table;
         }
         text += "\napplied:";
@@ -311,7 +312,7 @@ Args applied_ids(const TempDir& dir) {
 Args tables_of(const TempDir& dir) {
     auto database = rev::connect(rev::parse_database_url("sqlite:///app.db", dir.path()), {},
                                  rev::IfMissing::fail);
-    return database->tables();
+    return database->snapshot().names_of(rev::SchemaObject::Kind::table);
 }
 
 } // namespace

@@ -228,7 +228,7 @@ TEST_CASE("make_sql_printer: the SQLite script runs in the sqlite3 shell", "[sql
     CHECK(rows[1].revision == "b");
     CHECK(rows[1].seq == 2);
     CHECK(rows[1].checksums == project.checksums("b"));
-    CHECK(database()->tables() == Ids{"t_a", "t_b"});
+    CHECK(database()->snapshot().names_of(rev::SchemaObject::Kind::table) == Ids{"t_a", "t_b"});
     CHECK(database()->log(10).size() == 2);
 
     // rev reads the offline record as its own: nothing is left to do.
@@ -243,7 +243,7 @@ TEST_CASE("make_sql_printer: the SQLite script runs in the sqlite3 shell", "[sql
     REQUIRE(run_in_shell(
                 project.sql("sqlite:///fresh.db", rev::MoveKind::downgrade, "head", "base")) == 0);
     CHECK(database()->applied().empty());
-    CHECK(database()->tables().empty());
+    CHECK(database()->snapshot().names_of(rev::SchemaObject::Kind::table).empty());
     const std::vector<rev::LogEntry> log = database()->log(10);
     REQUIRE(log.size() == 4);
     CHECK(log[0].event == "downgrade");

@@ -126,13 +126,13 @@ TEST_CASE("move_database: the result says where the database is", "[migrate]") {
         CHECK(result.steps == 2);
         CHECK(ids_of(graph, result.applied) == Ids{"a"});
         CHECK(project.applied_ids() == Ids{"a"});
-        CHECK(project.connect()->tables() == Ids{"t_a"});
+        CHECK(project.connect()->snapshot().names_of(rev::SchemaObject::Kind::table) == Ids{"t_a"});
     }
     SECTION("stamp records without running scripts") {
         rev::MoveResult result = project.move(MoveKind::stamp, "b");
         CHECK(result.steps == 2);
         CHECK(ids_of(graph, result.applied) == Ids{"a", "b"});
-        CHECK(project.connect()->tables().empty());
+        CHECK(project.connect()->snapshot().names_of(rev::SchemaObject::Kind::table).empty());
         result = project.move(MoveKind::stamp, "a");
         CHECK(result.steps == 1);
         CHECK(ids_of(graph, result.applied) == Ids{"a"});
@@ -213,7 +213,8 @@ TEST_CASE("move_database: refuses to move a database that disagrees with the fol
         CHECK(project.move(MoveKind::downgrade, "b", options).steps == 1);
         CHECK(warnings == Ids{"versions/c/down.sql: changed since revision c was applied; a "
                               "downgrade runs the new file ('rev rehash c' accepts it)"});
-        CHECK(project.connect()->tables() == Ids{"t_a", "t_b", "t_gone"});
+        CHECK(project.connect()->snapshot().names_of(rev::SchemaObject::Kind::table) ==
+              Ids{"t_a", "t_b", "t_gone"});
     }
     SECTION("a target that the plan refuses changes nothing") {
         project.move(MoveKind::downgrade, "a");
@@ -245,7 +246,8 @@ TEST_CASE("move_database: stamp --purge forgets the record first", "[migrate][st
     CHECK(project.applied_ids() == Ids{"a"});
     CHECK(project.log(3) == Ids{"stamp-up a", "purge", "upgrade c"});
     // The scripts did not run: the tables stay as the upgrade left them.
-    CHECK(project.connect()->tables() == Ids{"t_a", "t_b", "t_c"});
+    CHECK(project.connect()->snapshot().names_of(rev::SchemaObject::Kind::table) ==
+          Ids{"t_a", "t_b", "t_c"});
 }
 
 TEST_CASE("move_database: one transaction for the whole move rolls it all back",
@@ -259,7 +261,8 @@ TEST_CASE("move_database: one transaction for the whole move rolls it all back",
               "versions/c/up.sql:2: upgrade c failed: near \"(\": syntax error (this step was "
               "rolled back; 2 earlier steps stay applied)");
         CHECK(project.applied_ids() == Ids{"a", "b"});
-        CHECK(project.connect()->tables() == Ids{"t_a", "t_b"});
+        CHECK(project.connect()->snapshot().names_of(rev::SchemaObject::Kind::table) ==
+              Ids{"t_a", "t_b"});
     }
     SECTION("all: nothing stays") {
         options.apply.mode = rev::TransactionMode::all;
@@ -267,7 +270,7 @@ TEST_CASE("move_database: one transaction for the whole move rolls it all back",
               "versions/c/up.sql:2: upgrade c failed: near \"(\": syntax error (the whole move "
               "was rolled back)");
         CHECK(project.applied_ids().empty());
-        CHECK(project.connect()->tables().empty());
+        CHECK(project.connect()->snapshot().names_of(rev::SchemaObject::Kind::table).empty());
     }
 }
 
