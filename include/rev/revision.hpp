@@ -14,6 +14,7 @@ struct ManifestLines {
     int parents = 0;
     int depends_on = 0;
     int branch_labels = 0;
+    int lint_allow = 0;
 };
 
 // One revision as its manifest describes it. Plain data: the graph gives it relations.
@@ -24,6 +25,8 @@ struct Revision {
     std::vector<std::string> depends_on;
     std::vector<std::string> branch_labels;
     bool transactional = true;
+    // `[lint] allow`: the lint codes this revision acknowledges (docs/lint.md).
+    std::vector<std::string> lint_allow;
     // The revision's folder. A string, not a std::filesystem::path: a path splits itself into
     // components as it is made, which cost 300 bytes per revision and a tenth of a long load.
     std::string directory;

@@ -86,7 +86,8 @@ struct SchemaChange {
 // What changed from `before` to `after`, in snapshot order. Both must be normalised.
 std::vector<SchemaChange> diff(const SchemaSnapshot& before, const SchemaSnapshot& after);
 
-// "type: integer -> text, nullable: yes -> no": what a `changed` change changed.
+// "nullable yes -> no, type INTEGER -> TEXT": what a `changed` change changed; an absent
+// attribute shows as "(none)".
 std::string describe_attribute_changes(const SchemaChange& change);
 
 // One line per object, for `rev schema`: "table users", "  column id: type integer, ...".

@@ -16,10 +16,15 @@ bool is_table_part(SchemaObject::Kind kind) {
            kind == Kind::trigger;
 }
 
+// An attribute's value as messages show it; an empty one would be invisible.
+std::string shown(const std::string& value) {
+    return value.empty() ? "(none)" : value;
+}
+
 std::string attributes_text(const SchemaObject& object) {
     std::string text;
     for (const auto& [name, value] : object.attributes) {
-        text += (text.empty() ? "" : ", ") + name + " " + (value.empty() ? "''" : value);
+        text += (text.empty() ? "" : ", ") + name + " " + shown(value);
     }
     return text;
 }
@@ -124,8 +129,7 @@ std::string describe_attribute_changes(const SchemaChange& change) {
     for (const std::string& name : change.changed_attributes) {
         const std::string& was = change.before->attribute(name);
         const std::string& is = change.after->attribute(name);
-        text += (text.empty() ? "" : ", ") + name + " " + (was.empty() ? "''" : was) + " -> " +
-                (is.empty() ? "''" : is);
+        text += (text.empty() ? "" : ", ") + name + " " + shown(was) + " -> " + shown(is);
     }
     return text;
 }

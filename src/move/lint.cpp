@@ -1,0 +1,327 @@
+#include <rev/lint.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace rev {
+
+namespace {
+
+using Kind = SchemaObject::Kind;
+using Change = SchemaChange::Kind;
+
+// What identifies a column apart from its name and place: a column that vanished while one
+// with the same definition appeared was renamed.
+std::map<std::string, std::string> column_definition(const SchemaObject& column) {
+    std::map<std::string, std::string> definition = column.attributes;
+    definition.erase(std::string(schema_attribute::position));
+    return definition;
+}
+
+// The columns of `table` that `changes` add (or remove), name to definition.
+std::map<std::string, std::map<std::string, std::string>>
+columns_of(const std::vector<SchemaChange>& changes, Change kind, const std::string& table) {
+    std::map<std::string, std::map<std::string, std::string>> columns;
+    for (const SchemaChange& change : changes) {
+        const SchemaObject& object = change.object();
+        if (change.kind == kind && object.kind == Kind::column && object.table == table) {
+            columns[object.name] = column_definition(object);
+        }
+    }
+    return columns;
+}
+
+bool is_table_part(Kind kind) {
+    return kind == Kind::column || kind == Kind::constraint || kind == Kind::index ||
+           kind == Kind::trigger;
+}
+
+// Reads one revision's changes: which tables came and went, then each rule in turn.
+class RevisionLinter {
+public:
+    explicit RevisionLinter(const RevisionProof& proof) : m_proof(proof), m_changes(proof.up_changes) {
+        for (const SchemaChange& change : m_changes) {
+            if (change.object().kind == Kind::table && change.kind == Change::added) {
+                m_added_tables.insert(change.object().name);
+            } else if (change.object().kind == Kind::table && change.kind == Change::removed) {
+                m_removed_tables.insert(change.object().name);
+            }
+        }
+    }
+
+    std::vector<LintFinding> run() {
+        find_table_renames();
+        for (const SchemaChange& change : m_changes) {
+            judge(change);
+        }
+        return std::move(m_findings);
+    }
+
+private:
+    void add(std::string code, std::string object, std::string message) {
+        m_findings.push_back({std::move(code), m_proof.revision, std::move(object),
+                              std::move(message), false, std::nullopt});
+    }
+
+    void find_table_renames() {
+        for (const std::string& removed : m_removed_tables) {
+            const auto old_columns = columns_of(m_changes, Change::removed, removed);
+            for (const std::string& added : m_added_tables) {
+                if (!m_renamed_to.contains(added) &&
+                    columns_of(m_changes, Change::added, added) == old_columns) {
+                    m_renamed_from[removed] = added;
+                    m_renamed_to.insert(added);
+                    add("rename", "table " + removed + " -> " + added,
+                        "renamed: running code that uses the old name breaks; add the new "
+                        "name beside the old one (a view), switch the code, then drop the old");
+                    break;
+                }
+            }
+        }
+    }
+
+    // Whether the change is part of a table that the revision drops, renames or creates: the
+    // table's own finding covers it.
+    bool covered_by_table(const SchemaObject& object) const {
+        return is_table_part(object.kind) &&
+               (m_removed_tables.contains(object.table) || m_added_tables.contains(object.table));
+    }
+
+    void judge(const SchemaChange& change) {
+        const SchemaObject& object = change.object();
+        if (covered_by_table(object)) {
+            return;
+        }
+        switch (change.kind) {
+        case Change::removed:
+            judge_removed(change);
+            break;
+        case Change::added:
+            judge_added(object);
+            break;
+        case Change::changed:
+            judge_changed(change);
+            break;
+        }
+    }
+
+    void judge_removed(const SchemaChange& change) {
+        const SchemaObject& object = change.object();
+        switch (object.kind) {
+        case Kind::table:
+            if (!m_renamed_from.contains(object.name)) {
+                add("drop-table", object.describe(),
+                    "dropped with its data; stop using it, and drop it in a later revision once "
+                    "no running code reads it");
+            }
+            break;
+        case Kind::column:
+            if (!is_renamed_column(object)) {
+                add("drop-column", object.describe(),
+                    "dropped with its data; stop reading and writing it first, and drop it in a "
+                    "later revision");
+            }
+            break;
+        case Kind::index:
+            add("drop-index", object.describe(),
+                "dropped: queries that used it may become slow, and a unique index no longer "
+                "guards its data");
+            break;
+        case Kind::constraint:
+            add("drop-constraint", object.describe(),
+                "dropped: the database no longer checks what it guarded");
+            break;
+        case Kind::view:
+        case Kind::materialized_view:
+            add("drop-view", object.describe(),
+                "dropped: running code that reads it breaks; drop it once nothing does");
+            break;
+        default:
+            break;
+        }
+    }
+
+    void judge_added(const SchemaObject& object) {
+        if (object.kind == Kind::column && object.attribute(schema_attribute::nullable) == "no" &&
+            object.attribute(schema_attribute::default_value).empty() &&
+            object.attribute("identity").empty() && !is_rename_target(object)) {
+            add("add-not-null", object.describe(),
+                "a NOT NULL column without a default on an existing table: fails on a table "
+                "with rows, and breaks inserts that do not name it; add it with a default, or "
+                "nullable, backfill, then set NOT NULL");
+        }
+    }
+
+    void judge_changed(const SchemaChange& change) {
+        const SchemaObject& object = change.object();
+        if (object.kind != Kind::column) {
+            return;
+        }
+        const std::string type(schema_attribute::type);
+        const std::string nullable(schema_attribute::nullable);
+        if (std::find(change.changed_attributes.begin(), change.changed_attributes.end(), type) !=
+            change.changed_attributes.end()) {
+            add("change-column-type", object.describe(),
+                "type " + change.before->attribute(type) + " -> " +
+                    change.after->attribute(type) +
+                    ": rewrites the column and may fail or lose data; add a column of the new "
+                    "type, backfill it, switch the code, then drop the old one");
+        }
+        if (change.before->attribute(nullable) == "yes" &&
+            change.after->attribute(nullable) == "no") {
+            add("add-not-null", object.describe(),
+                "set NOT NULL on an existing column: fails if any row holds NULL, and breaks "
+                "code that writes NULL; backfill first, and check no code writes NULL");
+        }
+    }
+
+    // A removed column with an added twin on the same table: a rename, reported once.
+    bool is_renamed_column(const SchemaObject& removed) {
+        const auto added = columns_of(m_changes, Change::added, removed.table);
+        const auto definition = column_definition(removed);
+        for (const auto& [name, added_definition] : added) {
+            if (added_definition == definition && !m_renamed_columns.contains(removed.table + "." + name)) {
+                m_renamed_columns.insert(removed.table + "." + name);
+                add("rename", "column " + removed.name + " -> " + name + " on " + removed.table,
+                    "renamed: running code that uses the old name breaks; add the new column "
+                    "beside the old one, write both, switch the readers, then drop the old");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    bool is_rename_target(const SchemaObject& added) const {
+        return m_renamed_columns.contains(added.table + "." + added.name);
+    }
+
+    const RevisionProof& m_proof;
+    const std::vector<SchemaChange>& m_changes;
+    std::set<std::string> m_added_tables;
+    std::set<std::string> m_removed_tables;
+    std::map<std::string, std::string> m_renamed_from;
+    std::set<std::string> m_renamed_to;
+    std::set<std::string> m_renamed_columns;
+    std::vector<LintFinding> m_findings;
+};
+
+// The objects a revision changes, as branch-conflict compares them: a table for the table and
+// everything on it, else the object itself.
+std::set<std::string> touched_objects(const RevisionProof& proof) {
+    std::set<std::string> touched;
+    for (const SchemaChange& change : proof.up_changes) {
+        const SchemaObject& object = change.object();
+        touched.insert(is_table_part(object.kind) ? "table " + object.table : object.describe());
+    }
+    return touched;
+}
+
+RevisionGraph::Vertices only_in(const RevisionGraph& graph, RevisionGraph::Vertex side,
+                                RevisionGraph::Vertex other) {
+    const auto mine = graph.ancestors({side}, Follow::parents, Inclusive::yes);
+    const auto theirs = graph.ancestors({other}, Follow::parents, Inclusive::yes);
+    RevisionGraph::Vertices result;
+    std::set_difference(mine.begin(), mine.end(), theirs.begin(), theirs.end(),
+                        std::back_inserter(result), [&graph](auto a, auto b) {
+                            return graph.rank(a) < graph.rank(b);
+                        });
+    return result;
+}
+
+// Collects branch-conflict findings, each pair of revisions and object once.
+class BranchConflicts {
+public:
+    using Touched = std::map<RevisionGraph::Vertex, std::set<std::string>>;
+    BranchConflicts(const RevisionGraph& graph, Touched& touched)
+        : m_graph(graph), m_touched(touched) {}
+
+    // The revisions only `left` has against those only `right` has.
+    void compare(RevisionGraph::Vertex left, RevisionGraph::Vertex right) {
+        const RevisionGraph::Vertices right_side = only_in(m_graph, right, left);
+        for (const RevisionGraph::Vertex a : only_in(m_graph, left, right)) {
+            for (const RevisionGraph::Vertex b : right_side) {
+                compare_revisions(a, b);
+            }
+        }
+    }
+
+    std::vector<LintFinding> take() { return std::move(m_findings); }
+
+private:
+    void compare_revisions(RevisionGraph::Vertex a, RevisionGraph::Vertex b) {
+        for (const std::string& object : m_touched[a]) {
+            if (m_touched[b].contains(object) && m_seen.insert({a, b, object}).second) {
+                m_findings.push_back({"branch-conflict", a, object,
+                                      "changed on two branches written apart (" +
+                                          m_graph.revision(a).id + " and " +
+                                          m_graph.revision(b).id +
+                                          "); check that together they do what both meant",
+                                      false, b});
+            }
+        }
+    }
+
+    const RevisionGraph& m_graph;
+    Touched& m_touched;
+    std::set<std::tuple<RevisionGraph::Vertex, RevisionGraph::Vertex, std::string>> m_seen;
+    std::vector<LintFinding> m_findings;
+};
+
+} // namespace
+
+const std::vector<std::string_view>& lint_codes() {
+    static const std::vector<std::string_view> codes{
+        "drop-table",   "drop-column",     "change-column-type", "add-not-null",   "drop-index",
+        "drop-constraint", "rename",       "drop-view",          "locking",        "branch-conflict"};
+    return codes;
+}
+
+std::string LintFinding::to_string(const RevisionGraph& graph) const {
+    std::string text = display_path(graph.revision(revision).up_path()) + ": " + code + ": " + object + ": " +
+                       message;
+    return text + (allowed ? " (allowed)" : "");
+}
+
+std::vector<LintFinding> lint_revision(const RevisionGraph&, const RevisionProof& proof) {
+    return RevisionLinter(proof).run();
+}
+
+std::vector<LintFinding> lint_branch_conflicts(const RevisionGraph& graph,
+                                               const std::vector<RevisionProof>& proofs) {
+    std::map<RevisionGraph::Vertex, std::set<std::string>> touched;
+    for (const RevisionProof& proof : proofs) {
+        touched[proof.revision] = touched_objects(proof);
+    }
+    // Each merge joins its parents; several heads are joined by no revision yet.
+    std::vector<RevisionGraph::Vertices> joins;
+    for (const RevisionGraph::Vertex merge : graph.merge_points()) {
+        joins.push_back(graph.parents(merge));
+    }
+    if (graph.heads().size() > 1) {
+        joins.push_back(graph.heads());
+    }
+    BranchConflicts conflicts(graph, touched);
+    for (const RevisionGraph::Vertices& sides : joins) {
+        for (std::size_t i = 0; i < sides.size(); ++i) {
+            for (std::size_t j = i + 1; j < sides.size(); ++j) {
+                conflicts.compare(sides[i], sides[j]);
+            }
+        }
+    }
+    return conflicts.take();
+}
+
+void apply_allow_lists(const RevisionGraph& graph, std::vector<LintFinding>& findings) {
+    const auto allows = [&graph](RevisionGraph::Vertex vertex, const std::string& code) {
+        const auto& allowed = graph.revision(vertex).lint_allow;
+        return std::find(allowed.begin(), allowed.end(), code) != allowed.end();
+    };
+    for (LintFinding& finding : findings) {
+        finding.allowed = allows(finding.revision, finding.code) ||
+                          (finding.other_revision && allows(*finding.other_revision, finding.code));
+    }
+}
+
+} // namespace rev

@@ -1,0 +1,162 @@
+#include <rev/applied_set.hpp>
+#include <rev/loader.hpp>
+#include <rev/verify.hpp>
+
+#include <algorithm>
+
+namespace rev {
+
+namespace {
+
+std::string down_restores_what(const SchemaChange& change) {
+    switch (change.kind) {
+    case SchemaChange::Kind::added:
+        return "left behind";
+    case SchemaChange::Kind::removed:
+        return "dropped";
+    case SchemaChange::Kind::changed:
+        break;
+    }
+    return "changed (" + describe_attribute_changes(change) + ")";
+}
+
+std::string up_repeats_what(const SchemaChange& change) {
+    switch (change.kind) {
+    case SchemaChange::Kind::added:
+        return "not made by the first up, made by the second";
+    case SchemaChange::Kind::removed:
+        return "made by the first up, not by the second";
+    case SchemaChange::Kind::changed:
+        break;
+    }
+    return "made differently the second time (" + describe_attribute_changes(change) + ")";
+}
+
+// Runs scripts and takes snapshots for one revision at a time.
+class Prover {
+public:
+    Prover(Database& scratch, const RevisionGraph& graph, const ProofOptions& options)
+        : m_scratch(scratch), m_graph(graph), m_options(options) {}
+
+    // Runs up.sql, for a revision that is only a way to reach the ones being proven.
+    bool apply(RevisionGraph::Vertex vertex, RevisionProof& failure) {
+        const Revision& revision = m_graph.revision(vertex);
+        return run(revision, revision.up_path(), read_revision_files(revision).up, failure);
+    }
+
+    RevisionProof prove(RevisionGraph::Vertex vertex) {
+        const Revision& revision = m_graph.revision(vertex);
+        const RevisionFiles files = read_revision_files(revision);
+        RevisionProof proof;
+        proof.revision = vertex;
+        const SchemaSnapshot s0 = m_scratch.snapshot();
+        if (!run(revision, revision.up_path(), files.up, proof)) {
+            return proof;
+        }
+        const SchemaSnapshot s1 = m_scratch.snapshot();
+        proof.up_changes = diff(s0, s1);
+        if (!m_options.round_trip) {
+            return proof;
+        }
+        if (!run(revision, revision.down_path(), files.down, proof)) {
+            return proof;
+        }
+        for (const SchemaChange& change : diff(s0, m_scratch.snapshot())) {
+            proof.problems.push_back({ProofStep::down_restores, revision.down_path(), 0,
+                                      change.object().describe(), down_restores_what(change)});
+        }
+        if (!run(revision, revision.up_path(), files.up, proof)) {
+            return proof;
+        }
+        for (const SchemaChange& change : diff(s1, m_scratch.snapshot())) {
+            proof.problems.push_back({ProofStep::up_repeats, revision.up_path(), 0,
+                                      change.object().describe(), up_repeats_what(change)});
+        }
+        return proof;
+    }
+
+private:
+    // Runs one script as upgrade would: in its own transaction unless the revision says not.
+    // A failing script becomes the proof's problem; false then.
+    bool run(const Revision& revision, const std::filesystem::path& path, const std::string& text,
+             RevisionProof& proof) {
+        if (m_options.check_interrupted) {
+            m_options.check_interrupted();
+        }
+        StepRunner& runner = m_scratch.runner();
+        try {
+            if (revision.transactional) {
+                runner.begin();
+            }
+            runner.execute({text, path});
+            if (revision.transactional) {
+                runner.commit();
+            }
+            return true;
+        } catch (const ScriptError& error) {
+            if (revision.transactional) {
+                runner.rollback();
+            }
+            proof.problems.push_back({ProofStep::runs, path, error.line(), "", error.what()});
+            proof.script_failed = true;
+            return false;
+        }
+    }
+
+    Database& m_scratch;
+    const RevisionGraph& m_graph;
+    const ProofOptions& m_options;
+};
+
+} // namespace
+
+std::string ProofProblem::to_string() const {
+    const std::string where = display_path(file) + (line > 0 ? ":" + std::to_string(line) : "");
+    switch (step) {
+    case ProofStep::runs:
+        break;
+    case ProofStep::down_restores:
+        return where + ": down did not restore " + object + ": " + what;
+    case ProofStep::up_repeats:
+        return where + ": up is not repeatable after down: " + object + ": " + what;
+    }
+    return where + ": " + what;
+}
+
+std::vector<RevisionProof> prove_revisions(Database& scratch, const RevisionGraph& graph,
+                                           const RevisionGraph::Vertices& revisions,
+                                           const ProofOptions& options) {
+    std::vector<bool> proving(graph.size(), false);
+    for (const RevisionGraph::Vertex vertex : revisions) {
+        proving[vertex] = true;
+    }
+    const std::vector<bool> applied =
+        to_applied_set(graph, scratch.applied(), scratch.name()).mask(graph.size());
+    Prover prover(scratch, graph, options);
+    std::vector<RevisionProof> proofs;
+    for (const RevisionGraph::Vertex vertex :
+         graph.ancestors(revisions, Follow::parents_and_dependencies, Inclusive::yes)) {
+        if (applied[vertex]) {
+            continue;
+        }
+        RevisionProof proof;
+        if (!proving[vertex]) {
+            if (prover.apply(vertex, proof)) {
+                continue;
+            }
+            proof.revision = vertex;
+        } else {
+            proof = prover.prove(vertex);
+        }
+        proofs.push_back(std::move(proof));
+        if (options.on_proof) {
+            options.on_proof(proofs.back());
+        }
+        if (proofs.back().script_failed) {
+            break;
+        }
+    }
+    return proofs;
+}
+
+} // namespace rev
