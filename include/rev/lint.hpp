@@ -40,6 +40,16 @@ std::vector<LintFinding> lint_revision(const RevisionGraph& graph, const Revisio
 std::vector<LintFinding> lint_branch_conflicts(const RevisionGraph& graph,
                                                const std::vector<RevisionProof>& proofs);
 
+// `branch-conflict` between the branches that end in `sides`, as `rev merge` checks the revisions
+// it is about to join.
+std::vector<LintFinding> lint_join(const RevisionGraph& graph,
+                                   const std::vector<RevisionProof>& proofs,
+                                   const RevisionGraph::Vertices& sides);
+
+// The revisions that `lint_join(sides)` needs proven: those on one side and not on all.
+RevisionGraph::Vertices join_revisions(const RevisionGraph& graph,
+                                       const RevisionGraph::Vertices& sides);
+
 // Marks findings whose code the revision allows.
 void apply_allow_lists(const RevisionGraph& graph, std::vector<LintFinding>& findings);
 

@@ -293,6 +293,12 @@ const std::vector<Command>& commands() {
          cmd_rehash},
         {"resolve", "REV --applied|--reverted",
          "Record how a step that failed outside a transaction was settled.", cmd_resolve},
+        {"schema", "[--format json]", "Print the configured database's schema.", cmd_schema},
+        {"verify", "[RANGE] [options]",
+         "Prove on a scratch database that each down.sql undoes its up.sql.", cmd_verify},
+        {"lint", "[RANGE] [options]",
+         "Report changes that lose data or break running code; exit 1 if not allowed.",
+         cmd_lint},
     };
     return table;
 }

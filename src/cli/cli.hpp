@@ -129,5 +129,8 @@ int cmd_log(Context& context, const Args& args);
 int cmd_check(Context& context, const Args& args);
 int cmd_rehash(Context& context, const Args& args);
 int cmd_resolve(Context& context, const Args& args);
+int cmd_schema(Context& context, const Args& args);
+int cmd_verify(Context& context, const Args& args);
+int cmd_lint(Context& context, const Args& args);
 
 } // namespace rev::cli

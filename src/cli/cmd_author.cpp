@@ -1,7 +1,9 @@
 // Commands that write revisions and projects: init, new, merge.
 #include "cli.hpp"
+#include "proof_run.hpp"
 
 #include <rev/error.hpp>
+#include <rev/lint.hpp>
 #include <rev/scaffold.hpp>
 
 #include <iostream>
@@ -18,8 +20,40 @@ void add_new_options(CommandLine& line, NewRevisionRequest& request) {
          "the revision's id (default: 12 random hex characters)");
 }
 
-int write_and_print(Context& context, const NewRevisionRequest& request) {
+// What `rev lint` would say of the branches a merge joins: two sides changing one object.
+// Warnings only: the merge revision is where the authors settle it.
+void warn_branch_conflicts(Context& context, const NewRevision& merge) {
+    const RevisionGraph& graph = context.graph();
+    RevisionGraph::Vertices sides;
+    for (const std::string& parent : merge.parents) {
+        sides.push_back(*graph.revisions().find(parent));
+    }
+    const ProofRun run =
+        run_proofs(context, ProofRequest{}, false, {}, join_revisions(graph, sides));
+    if (!run.could_not_run.empty()) {
+        context.warn("could not check the merged branches for conflicts: " + run.could_not_run);
+        return;
+    }
+    for (const RevisionProof& proof : run.proofs) {
+        for (const ProofProblem& problem : proof.problems) {
+            context.warn(problem.to_string());
+        }
+    }
+    std::vector<LintFinding> findings = lint_join(graph, run.proofs, sides);
+    apply_allow_lists(graph, findings);
+    for (const LintFinding& finding : findings) {
+        if (!finding.allowed) {
+            context.warn(finding.to_string(graph));
+        }
+    }
+}
+
+int write_and_print(Context& context, const NewRevisionRequest& request,
+                    bool check_conflicts = false) {
     const NewRevision revision = plan_new_revision(context.graph(), request);
+    if (check_conflicts) {
+        warn_branch_conflicts(context, revision);
+    }
     const std::filesystem::path folder = write_revision(context.config().revisions_dir, revision);
     context.out() << display_path(folder) << "\n";
     return 0;
@@ -62,12 +96,16 @@ int cmd_merge(Context& context, const Args& args) {
     NewRevisionRequest request;
     request.merge = true;
     add_new_options(line, request);
+    bool no_check = false;
+    line.add_options()("no-check", po::bool_switch(&no_check),
+                       "do not look for objects both branches change (rev lint's "
+                       "branch-conflict)");
     line.add_positional("REV", -1, po::value(&request.parents),
                         "revisions or targets to merge (default: heads)");
     if (!line.parse(context, args)) {
         return 0;
     }
-    return write_and_print(context, request);
+    return write_and_print(context, request, !no_check);
 }
 
 } // namespace rev::cli

@@ -288,12 +288,55 @@ std::vector<LintFinding> lint_revision(const RevisionGraph&, const RevisionProof
     return RevisionLinter(proof).run();
 }
 
-std::vector<LintFinding> lint_branch_conflicts(const RevisionGraph& graph,
-                                               const std::vector<RevisionProof>& proofs) {
-    std::map<RevisionGraph::Vertex, std::set<std::string>> touched;
+namespace {
+
+BranchConflicts::Touched touched_by(const std::vector<RevisionProof>& proofs) {
+    BranchConflicts::Touched touched;
     for (const RevisionProof& proof : proofs) {
         touched[proof.revision] = touched_objects(proof);
     }
+    return touched;
+}
+
+void compare_sides(BranchConflicts& conflicts, const RevisionGraph::Vertices& sides) {
+    for (std::size_t i = 0; i < sides.size(); ++i) {
+        for (std::size_t j = i + 1; j < sides.size(); ++j) {
+            conflicts.compare(sides[i], sides[j]);
+        }
+    }
+}
+
+} // namespace
+
+std::vector<LintFinding> lint_join(const RevisionGraph& graph,
+                                   const std::vector<RevisionProof>& proofs,
+                                   const RevisionGraph::Vertices& sides) {
+    BranchConflicts::Touched touched = touched_by(proofs);
+    BranchConflicts conflicts(graph, touched);
+    compare_sides(conflicts, sides);
+    return conflicts.take();
+}
+
+RevisionGraph::Vertices join_revisions(const RevisionGraph& graph,
+                                       const RevisionGraph::Vertices& sides) {
+    std::set<RevisionGraph::Vertex> members;
+    for (std::size_t i = 0; i < sides.size(); ++i) {
+        for (std::size_t j = 0; j < sides.size(); ++j) {
+            if (i != j) {
+                for (const RevisionGraph::Vertex vertex : only_in(graph, sides[i], sides[j])) {
+                    members.insert(vertex);
+                }
+            }
+        }
+    }
+    RevisionGraph::Vertices result(members.begin(), members.end());
+    graph.sort_topologically(result);
+    return result;
+}
+
+std::vector<LintFinding> lint_branch_conflicts(const RevisionGraph& graph,
+                                               const std::vector<RevisionProof>& proofs) {
+    BranchConflicts::Touched touched = touched_by(proofs);
     // Each merge joins its parents; several heads are joined by no revision yet.
     std::vector<RevisionGraph::Vertices> joins;
     for (const RevisionGraph::Vertex merge : graph.merge_points()) {
@@ -304,11 +347,7 @@ std::vector<LintFinding> lint_branch_conflicts(const RevisionGraph& graph,
     }
     BranchConflicts conflicts(graph, touched);
     for (const RevisionGraph::Vertices& sides : joins) {
-        for (std::size_t i = 0; i < sides.size(); ++i) {
-            for (std::size_t j = i + 1; j < sides.size(); ++j) {
-                conflicts.compare(sides[i], sides[j]);
-            }
-        }
+        compare_sides(conflicts, sides);
     }
     return conflicts.take();
 }

@@ -1,0 +1,218 @@
+// Commands that read schemas: schema, verify, lint (docs/verify.md, docs/lint.md).
+#include "cli.hpp"
+#include "format.hpp"
+#include "proof_run.hpp"
+
+#include <rev/error.hpp>
+#include <rev/lint.hpp>
+#include <rev/schema.hpp>
+#include <rev/target.hpp>
+#include <rev/verify.hpp>
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+
+namespace rev::cli {
+
+namespace {
+
+std::string checked_format(const std::string& format) {
+    if (format != "text" && format != "json") {
+        throw UsageError("--format must be 'text' or 'json', not '" + format + "'");
+    }
+    return format;
+}
+
+// Exit 3 says rev could not look, as for `rev check`; the reason goes where errors go.
+void report_could_not_run(const std::string& reason) {
+    std::cerr << "rev: error: " << reason << "\n";
+}
+
+std::string plural(std::size_t count, const char* noun) {
+    return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
+const char* step_name(ProofStep step) {
+    switch (step) {
+    case ProofStep::runs:
+        return "runs";
+    case ProofStep::down_restores:
+        return "down_restores";
+    case ProofStep::up_repeats:
+        return "up_repeats";
+    }
+    return "";
+}
+
+void print_verify_json(Context& context, const RevisionGraph& graph, const ProofRun& run,
+                       int exit_code) {
+    toml::array revisions;
+    for (const RevisionProof& proof : run.proofs) {
+        toml::array problems;
+        for (const ProofProblem& problem : proof.problems) {
+            problems.push_back(toml::table{{"step", step_name(problem.step)},
+                                           {"file", display_path(problem.file)},
+                                           {"line", problem.line},
+                                           {"object", problem.object},
+                                           {"message", problem.to_string()}});
+        }
+        revisions.push_back(toml::table{{"revision", graph.revision(proof.revision).id},
+                                        {"holds", proof.holds()},
+                                        {"problems", std::move(problems)}});
+    }
+    toml::table json{{"ok", exit_code == 0},
+                     {"exit_code", exit_code},
+                     {"engine", run.engine},
+                     {"revisions", std::move(revisions)}};
+    if (!run.could_not_run.empty()) {
+        json.insert("could_not_run", run.could_not_run);
+    }
+    context.out() << toml::json_formatter{json} << "\n";
+}
+
+int verify_exit_code(const ProofRun& run) {
+    if (!run.could_not_run.empty()) {
+        return k_exit_unchecked;
+    }
+    const bool all_hold = std::all_of(run.proofs.begin(), run.proofs.end(),
+                                      [](const RevisionProof& proof) { return proof.holds(); });
+    return all_hold ? 0 : k_exit_findings;
+}
+
+void print_proof(Context& context, const RevisionGraph& graph, const RevisionProof& proof) {
+    context.progress() << (proof.holds() ? "  ok      " : "  FAILED  ")
+                       << revision_line(graph, proof.revision) << "\n";
+    for (const ProofProblem& problem : proof.problems) {
+        context.out() << problem.to_string() << "\n";
+    }
+}
+
+void print_lint_json(Context& context, const RevisionGraph& graph,
+                     const std::vector<LintFinding>& findings, const ProofRun& run,
+                     int exit_code) {
+    toml::array items;
+    for (const LintFinding& finding : findings) {
+        toml::table item{{"code", finding.code},
+                         {"revision", graph.revision(finding.revision).id},
+                         {"object", finding.object},
+                         {"message", finding.message},
+                         {"allowed", finding.allowed}};
+        if (finding.other_revision) {
+            item.insert("other_revision", graph.revision(*finding.other_revision).id);
+        }
+        items.push_back(std::move(item));
+    }
+    toml::table json{{"ok", exit_code == 0},
+                     {"exit_code", exit_code},
+                     {"engine", run.engine},
+                     {"findings", std::move(items)}};
+    if (!run.could_not_run.empty()) {
+        json.insert("could_not_run", run.could_not_run);
+    }
+    context.out() << toml::json_formatter{json} << "\n";
+}
+
+} // namespace
+
+int cmd_schema(Context& context, const Args& args) {
+    CommandLine line(command_named("schema"));
+    std::string format = "text";
+    line.add_options()("format", po::value(&format)->value_name("FORMAT"),
+                       "'text' (default) or 'json'");
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    checked_format(format);
+    const SchemaSnapshot snapshot = context.connect(IfMissing::fail)->snapshot();
+    context.out() << (format == "json" ? to_json(snapshot) + "\n" : to_text(snapshot));
+    return 0;
+}
+
+int cmd_verify(Context& context, const Args& args) {
+    CommandLine line(command_named("verify"));
+    ProofRequest request;
+    request.declare(line);
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    const bool json = checked_format(request.format) == "json";
+    const RevisionGraph& graph = context.graph();
+    const ProofRun run = run_proofs(context, request, true, [&](const RevisionProof& proof) {
+        if (!json) {
+            print_proof(context, graph, proof);
+        }
+    });
+    const int exit_code = verify_exit_code(run);
+    if (json) {
+        print_verify_json(context, graph, run, exit_code);
+    } else if (!run.could_not_run.empty()) {
+        report_could_not_run(run.could_not_run);
+    } else {
+        const auto failed = static_cast<std::size_t>(
+            std::count_if(run.proofs.begin(), run.proofs.end(),
+                          [](const RevisionProof& proof) { return !proof.holds(); }));
+        context.progress() << plural(run.proofs.size(), "revision") << " verified on a scratch "
+                           << run.engine << " database in " << run.took.count() << " ms: "
+                           << (failed == 0 ? "every down.sql undoes its up.sql"
+                                           : plural(failed, "revision") + " with problems")
+                           << "\n";
+    }
+    return exit_code;
+}
+
+int cmd_lint(Context& context, const Args& args) {
+    CommandLine line(command_named("lint"));
+    ProofRequest request;
+    request.declare(line);
+    if (!line.parse(context, args)) {
+        return 0;
+    }
+    const bool json = checked_format(request.format) == "json";
+    const RevisionGraph& graph = context.graph();
+    const ProofRun run = run_proofs(context, request, false, {});
+    std::vector<LintFinding> findings;
+    for (const RevisionProof& proof : run.proofs) {
+        for (LintFinding& finding : lint_revision(graph, proof)) {
+            findings.push_back(std::move(finding));
+        }
+    }
+    for (LintFinding& finding : lint_branch_conflicts(graph, run.proofs)) {
+        findings.push_back(std::move(finding));
+    }
+    apply_allow_lists(graph, findings);
+    const auto refused = static_cast<std::size_t>(std::count_if(
+        findings.begin(), findings.end(), [](const LintFinding& finding) { return !finding.allowed; }));
+    const bool script_failed =
+        std::any_of(run.proofs.begin(), run.proofs.end(),
+                    [](const RevisionProof& proof) { return proof.script_failed; });
+    int exit_code = refused == 0 && !script_failed ? 0 : k_exit_findings;
+    if (!run.could_not_run.empty()) {
+        exit_code = k_exit_unchecked;
+    }
+    if (json) {
+        print_lint_json(context, graph, findings, run, exit_code);
+        return exit_code;
+    }
+    if (!run.could_not_run.empty()) {
+        report_could_not_run(run.could_not_run);
+        return exit_code;
+    }
+    for (const LintFinding& finding : findings) {
+        if (!finding.allowed || !context.options().quiet) {
+            context.out() << finding.to_string(graph) << "\n";
+        }
+    }
+    for (const RevisionProof& proof : run.proofs) {
+        for (const ProofProblem& problem : proof.problems) {
+            context.out() << problem.to_string() << "\n";
+        }
+    }
+    context.progress() << plural(findings.size(), "finding") << " (" << findings.size() - refused
+                       << " allowed) in " << plural(run.proofs.size(), "revision") << "\n";
+    return exit_code;
+}
+
+} // namespace rev::cli
