@@ -48,6 +48,7 @@ TEST_CASE("real_file_system: a folder lists, stats and reads what is below it", 
     REQUIRE_FALSE(folder->list("", entries, listed));
     CHECK(listed.is_folder());
     std::vector<std::string> names;
+    names.reserve(entries.size());
     for (const FolderEntry& entry : entries) {
         names.push_back(entry.name + (entry.kind == FolderEntry::Kind::folder ? "/" : ""));
     }

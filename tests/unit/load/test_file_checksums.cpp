@@ -36,8 +36,7 @@ std::vector<std::string> checksums(MemoryFileSystem& files) {
 
 } // namespace
 
-TEST_CASE("FileChecksums: the same checksums taken afresh and from the cache",
-          "[file_checksums]") {
+TEST_CASE("FileChecksums: the same checksums taken afresh and from the cache", "[file_checksums]") {
     const ScopedEnv cache_home("XDG_CACHE_HOME", "/memory/cache");
     const ScopedEnv no_cache("REV_NO_CACHE", std::nullopt);
     MemoryFileSystem files;
