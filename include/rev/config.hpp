@@ -1,5 +1,7 @@
 #pragma once
 
+#include <rev/file_system.hpp>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -30,10 +32,11 @@ struct Config {
 inline constexpr const char* k_config_name = "migrate.toml";
 
 // The nearest migrate.toml in `start` or a folder above it.
-std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
+std::optional<std::filesystem::path> find_config(const std::filesystem::path& start,
+                                                 FileSystem& files = real_file_system());
 
 // Reads and checks `file`; throws ConfigError naming `file:line` for a defect.
-Config load_config(const std::filesystem::path& file);
+Config load_config(const std::filesystem::path& file, FileSystem& files = real_file_system());
 
 // Parses `text` as if read from `file` (used by tests and by load_config).
 Config parse_config(const std::string& text, const std::filesystem::path& file);

@@ -2,11 +2,6 @@
 
 #include <rev/error.hpp>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
 
 namespace rev::detail {
@@ -49,11 +44,6 @@ std::size_t sequence_length(std::string_view text, std::size_t at) {
     return length;
 }
 
-struct FileCloser {
-    int fd;
-    ~FileCloser() { ::close(fd); }
-};
-
 std::string hex_byte(unsigned char byte) {
     char text[8];
     std::snprintf(text, sizeof(text), "0x%02X", byte);
@@ -61,47 +51,6 @@ std::string hex_byte(unsigned char byte) {
 }
 
 } // namespace
-
-std::optional<std::string> read_text_file(const std::filesystem::path& path) {
-    // One open, fstat and read: a move reads three files per step, and an ifstream with a
-    // separate is_directory check cost more than the bookkeeping statements.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return std::nullopt;
-    }
-    const FileCloser closer{fd};
-    struct stat info {};
-    // A folder opens read-only on Linux, and reading it fails.
-    if (::fstat(fd, &info) != 0 || S_ISDIR(info.st_mode)) {
-        return std::nullopt;
-    }
-    return read_open_file(fd, static_cast<std::size_t>(info.st_size));
-}
-
-std::optional<std::string> read_open_file(int fd, std::size_t size_hint) {
-    std::string text;
-    // One byte more than the hint, so that the end is seen without a second buffer.
-    text.resize(size_hint + 1);
-    std::size_t used = 0;
-    while (true) {
-        if (used == text.size()) {
-            text.resize(text.size() * 2 + 4096);
-        }
-        const ssize_t got = ::read(fd, text.data() + used, text.size() - used);
-        if (got < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return std::nullopt;
-        }
-        if (got == 0) {
-            break;
-        }
-        used += static_cast<std::size_t>(got);
-    }
-    text.resize(used);
-    return text;
-}
 
 TextPosition position_of(std::string_view text, std::size_t offset) {
     TextPosition position;

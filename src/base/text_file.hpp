@@ -11,14 +11,6 @@ namespace rev::detail {
 // UTF-8's byte-order mark, which some Windows editors put at the start of a file.
 inline constexpr std::string_view k_byte_order_mark = "\xEF\xBB\xBF";
 
-// The whole file as bytes; empty when it cannot be read or is a folder (the caller says what
-// that means).
-std::optional<std::string> read_text_file(const std::filesystem::path& path);
-
-// The rest of the open file `fd`, whose size was `size_hint` when it was looked at (a hint only:
-// the file may grow or shrink meanwhile); empty when a read fails.
-std::optional<std::string> read_open_file(int fd, std::size_t size_hint);
-
 // A place in a text, as editors show it.
 struct TextPosition {
     int line = 1;   // from 1

@@ -154,8 +154,9 @@ const RevisionGraph& Context::graph() {
 
 void Context::load_graph_in_background() {
     if (!m_graph && !m_graph_loading.valid()) {
-        m_graph_loading =
-            std::async(std::launch::async, load_revision_graph, config().revisions_dir);
+        m_graph_loading = std::async(std::launch::async, [directory = config().revisions_dir] {
+            return load_revision_graph(directory);
+        });
     }
 }
 

@@ -1,19 +1,11 @@
 #include "load/cache_store.hpp"
 
-#include "base/text_file.hpp"
-
 #include <rev/checksum.hpp>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <memory>
 #include <system_error>
 #include <thread>
 
@@ -80,97 +72,19 @@ std::string absolute_folder(const fs::path& directory) {
     return path;
 }
 
-bool write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const ssize_t written = ::write(fd, data.data(), data.size());
-        if (written < 0 && errno == EINTR) {
-            continue;
-        }
-        if (written <= 0) {
-            return false;
-        }
-        data.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return true;
-}
-
-// Writes `data` to `file` through a temporary file and a rename, so that a reader sees the old
-// file or the new one, never half of one.
-bool replace_file(const fs::path& file, std::string_view data) {
-    std::error_code ec;
-    fs::create_directories(file.parent_path(), ec);
-    std::string temporary = file.string() + ".XXXXXX";
-    const int fd = ::mkstemp(temporary.data());
-    if (fd < 0) {
-        return false;
-    }
-    const bool written = write_all(fd, data);
-    const bool closed = ::close(fd) == 0;
-    if (!written || !closed || ::rename(temporary.c_str(), file.c_str()) != 0) {
-        ::unlink(temporary.c_str());
-        return false;
-    }
-    return true;
-}
-
 // Cache files are named after folders, and folders come and go (scratch copies, CI
 // workspaces): files unused for this long are removed when another is written. Reading a file
 // marks it used, at most once a day.
 constexpr std::int64_t k_day_ns = std::int64_t{24} * 3600 * 1'000'000'000;
 constexpr std::int64_t k_unused_ns = 90 * k_day_ns;
 
-void remove_unused(const fs::path& folder, std::int64_t now_ns) {
-    std::error_code ec;
-    for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator();
-         it.increment(ec)) {
-        struct stat status {};
-        const std::string name = it->path().filename().string();
-        const bool ours = name.ends_with(".cache") || name.ends_with(".sums") ||
-                          name.find(".cache.") != std::string::npos ||
-                          name.find(".sums.") != std::string::npos;
-        if (ours && ::lstat(it->path().c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
-            nanoseconds(status.st_mtim) < now_ns - k_unused_ns) {
-            ::unlink(it->path().c_str());
-        }
-    }
-}
-
 } // namespace
 
-std::optional<std::string> read_file_at(int folder, const std::string& relative, StatKey& key) {
-    const int fd = ::openat(folder, relative.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return std::nullopt;
-    }
-    std::optional<std::string> text;
-    if (const std::optional<StatKey> opened = stat_key(fd, ""); opened && !S_ISDIR(opened->mode)) {
-        key = *opened;
-        text = read_open_file(fd, static_cast<std::size_t>(key.size));
-    }
-    ::close(fd);
-    return text;
-}
-
-std::optional<StatKey> stat_key(int folder, const char* path) {
-    // statx rather than fstatat: it copies out only the fields asked for, which shows when a
-    // load takes the key of 20,000 files.
-    struct statx status {};
-    const int flags = AT_STATX_DONT_SYNC | (*path == '\0' ? AT_EMPTY_PATH : 0);
-    const unsigned mask =
-        STATX_TYPE | STATX_MODE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME;
-    if (::statx(folder, path, flags, mask, &status) != 0 || (status.stx_mask & mask) != mask) {
-        return std::nullopt;
-    }
-    const auto nanoseconds_of = [](const struct statx_timestamp& time) {
-        return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
-    };
+std::optional<StatKey> stat_key(const Folder& folder, const std::string& relative) {
     StatKey key;
-    key.device = makedev(status.stx_dev_major, status.stx_dev_minor);
-    key.inode = status.stx_ino;
-    key.size = status.stx_size;
-    key.mode = status.stx_mode;
-    key.mtime_ns = nanoseconds_of(status.stx_mtime);
-    key.ctime_ns = nanoseconds_of(status.stx_ctime);
+    if (folder.stat(relative, key)) {
+        return std::nullopt;
+    }
     return key;
 }
 
@@ -183,8 +97,8 @@ std::optional<fs::path> CacheStore::cache_file(const fs::path& directory,
     return *home / "rev" / (sha256_hex(absolute_folder(directory)) + std::string(extension));
 }
 
-CacheStore::CacheStore(const fs::path& directory, std::string_view extension)
-    : m_tables(k_record_kinds) {
+CacheStore::CacheStore(const fs::path& directory, std::string_view extension, FileSystem& files)
+    : m_files(files), m_tables(k_record_kinds) {
     if (no_cache_requested()) {
         return;
     }
@@ -204,39 +118,18 @@ CacheStore::CacheStore(const fs::path& directory, std::string_view extension)
 }
 
 bool CacheStore::read_file() {
-    const int fd = ::open(m_file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    FileStatus status;
+    if (m_files.stat(m_file, status) || !status.is_regular() || status.size < k_header_size ||
+        status.size > k_max_file_size) {
         return false;
     }
-    struct stat status {};
-    bool ok = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) &&
-              static_cast<std::uint64_t>(status.st_size) >= k_header_size &&
-              static_cast<std::uint64_t>(status.st_size) <= k_max_file_size;
-    const auto size = static_cast<std::size_t>(status.st_size);
-    if (ok && nanoseconds(status.st_mtim) < m_start_ns - k_day_ns) {
-        ::futimens(fd, nullptr);
+    if (status.mtime_ns < m_start_ns - k_day_ns) {
+        static_cast<void>(m_files.touch(m_file));
     }
-    if (ok) {
-        // Not a std::string: resizing one would first fill megabytes with zeros.
-        m_read = std::make_unique_for_overwrite<char[]>(size);
-        std::size_t at = 0;
-        while (at < size) {
-            const ssize_t got = ::read(fd, m_read.get() + at, size - at);
-            if (got < 0 && errno == EINTR) {
-                continue;
-            }
-            if (got <= 0) {
-                break;
-            }
-            at += static_cast<std::size_t>(got);
-        }
-        ok = at == size;
-    }
-    ::close(fd);
-    if (!ok) {
+    if (m_files.read_file(m_file, m_read)) {
         return false;
     }
-    const std::string_view file(m_read.get(), size);
+    const std::string_view file = m_read;
     RecordReader header(file.substr(0, k_header_size));
     const bool magic = file.starts_with(k_magic);
     header.number<std::uint64_t>();
@@ -395,9 +288,44 @@ void CacheStore::save(std::size_t entries) {
     fields.number(static_cast<std::uint64_t>(payload_size));
     fields.number(checksum(std::string_view(file).substr(k_header_size)));
     file.replace(0, k_header_size, header);
-    m_use.written = replace_file(m_file, file);
+    m_use.written = replace_file(file);
     if (m_use.written) {
-        remove_unused(m_file.parent_path(), m_start_ns);
+        remove_unused();
+    }
+}
+
+// Writes `data` to the file through a temporary file and a rename, so that a reader sees the
+// old file or the new one, never half of one.
+bool CacheStore::replace_file(std::string_view data) {
+    static_cast<void>(m_files.create_folders(m_file.parent_path()));
+    fs::path temporary;
+    if (m_files.write_new_file(m_file, data, temporary)) {
+        return false;
+    }
+    if (m_files.rename(temporary, m_file)) {
+        static_cast<void>(m_files.remove(temporary));
+        return false;
+    }
+    return true;
+}
+
+void CacheStore::remove_unused() {
+    const fs::path folder = m_file.parent_path();
+    std::unique_ptr<Folder> open;
+    std::vector<FolderEntry> entries;
+    FileStatus status;
+    if (m_files.open_folder(folder, open) || open->list("", entries, status)) {
+        return;
+    }
+    for (const FolderEntry& entry : entries) {
+        const std::string& name = entry.name;
+        const bool ours = name.ends_with(".cache") || name.ends_with(".sums") ||
+                          name.find(".cache.") != std::string::npos ||
+                          name.find(".sums.") != std::string::npos;
+        if (ours && entry.kind == FolderEntry::Kind::regular && !open->stat(name, status) &&
+            status.mtime_ns < m_start_ns - k_unused_ns) {
+            static_cast<void>(m_files.remove(folder / name));
+        }
     }
 }
 

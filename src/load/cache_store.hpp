@@ -1,11 +1,12 @@
 #pragma once
 
+#include <rev/file_system.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,24 +20,10 @@ namespace rev::detail {
 
 // A file or folder as stat(2) describes it. Any change to a file or to a folder's entries moves
 // its ctime, which no tool can set back (touch and utimensat set only mtime and atime).
-struct StatKey {
-    std::uint64_t device = 0;
-    std::uint64_t inode = 0;
-    std::uint64_t size = 0;
-    std::uint64_t mode = 0;
-    std::int64_t mtime_ns = 0;
-    std::int64_t ctime_ns = 0;
+using StatKey = FileStatus;
 
-    bool operator==(const StatKey&) const = default;
-};
-
-// The key of `path` relative to the open folder `folder` (AT_FDCWD: the current one), or of
-// `folder` itself when `path` is "". Symlinks are followed. Nothing when it cannot be had.
-std::optional<StatKey> stat_key(int folder, const char* path);
-
-// The whole file `relative` (to the open folder `folder`, or AT_FDCWD) and the key of what was
-// read; nothing when it cannot be read or is a folder, as detail::read_text_file.
-std::optional<std::string> read_file_at(int folder, const std::string& relative, StatKey& key);
+// The key of `relative` below `folder` ("" for `folder` itself); nothing when it cannot be had.
+std::optional<StatKey> stat_key(const Folder& folder, const std::string& relative);
 
 // Record kinds, shared by every cache so that no two ever read each other's records: a
 // folder's listing and a manifest's revision (.cache), a file's checksum (.sums).
@@ -197,8 +184,9 @@ public:
     const CacheUse& use() const noexcept { return m_use; }
 
 protected:
-    // The cache of `directory` in the file with `extension`.
-    CacheStore(const std::filesystem::path& directory, std::string_view extension);
+    // The cache of `directory` in the file with `extension`, read and written through `files`.
+    CacheStore(const std::filesystem::path& directory, std::string_view extension,
+               FileSystem& files);
     ~CacheStore() = default;
 
     // One record of the file as read.
@@ -248,15 +236,18 @@ private:
     bool read_file();
     void index_records();
     bool unchanged() const;
+    bool replace_file(std::string_view data);
+    void remove_unused();
 
+    FileSystem& m_files;
     std::filesystem::path m_file;
-    std::string m_root;             // the absolute cached folder, as stored in the file
-    std::unique_ptr<char[]> m_read; // the file as read
-    std::string_view m_payload;     // its payload, once checked
-    std::string_view m_records;     // the payload's records
-    std::vector<Table> m_tables;    // by kind
-    std::vector<Piece> m_kept;      // what save() writes, in order
-    std::string m_fresh;            // records kept afresh
+    std::string m_root;          // the absolute cached folder, as stored in the file
+    std::string m_read;          // the file as read
+    std::string_view m_payload;  // its payload, once checked
+    std::string_view m_records;  // the payload's records
+    std::vector<Table> m_tables; // by kind
+    std::vector<Piece> m_kept;   // what save() writes, in order
+    std::string m_fresh;         // records kept afresh
     bool m_discarded = false;
     std::int64_t m_start_ns = 0; // the coarse clock when this load began
 };

@@ -1,5 +1,3 @@
-#include "base/text_file.hpp"
-
 #include <rev/config.hpp>
 #include <rev/error.hpp>
 #include <rev/revision_set.hpp>
@@ -158,13 +156,12 @@ void read_database_section(const ConfigReader& reader, Config& config) {
 
 } // namespace
 
-std::optional<fs::path> find_config(const fs::path& start) {
+std::optional<fs::path> find_config(const fs::path& start, FileSystem& files) {
     std::error_code ec;
     fs::path folder = fs::absolute(start, ec);
     while (!ec) {
-        // A folder without the file sets an error code (ENOENT) too; that must not end the walk.
-        std::error_code missing;
-        if (fs::is_regular_file(folder / k_config_name, missing)) {
+        // A folder without the file gives an error (ENOENT) too; that must not end the walk.
+        if (FileStatus status; !files.stat(folder / k_config_name, status) && status.is_regular()) {
             return folder / k_config_name;
         }
         if (folder == folder.root_path() || !folder.has_parent_path()) {
@@ -199,12 +196,12 @@ Config parse_config(const std::string& text, const fs::path& file) {
     return config;
 }
 
-Config load_config(const fs::path& file) {
-    const std::optional<std::string> text = detail::read_text_file(file);
-    if (!text) {
+Config load_config(const fs::path& file, FileSystem& files) {
+    std::string text;
+    if (files.read_file(file, text)) {
         throw ConfigError(display_path(file) + ": cannot read the file");
     }
-    return parse_config(*text, file);
+    return parse_config(text, file);
 }
 
 std::string default_config_text() {

@@ -1,11 +1,6 @@
 #include "load/file_checksums.hpp"
 
-#include "base/text_file.hpp"
-
 #include <rev/checksum.hpp>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <utility>
 
@@ -19,7 +14,8 @@ constexpr const char* k_unreadable = "(unreadable)";
 
 } // namespace
 
-ChecksumCache::ChecksumCache(const fs::path& directory) : CacheStore(directory, ".sums") {}
+ChecksumCache::ChecksumCache(const fs::path& directory, FileSystem& files)
+    : CacheStore(directory, ".sums", files) {}
 
 void ChecksumCache::check(const Stat& stat) {
     CacheStore::check(stat, [](const Record& record) { return std::string(record.path); });
@@ -54,50 +50,38 @@ void ChecksumCache::keep_checksum(std::string_view file, const StatKey& key,
     keep_fresh(start);
 }
 
-FileChecksums::FileChecksums(std::string root, std::size_t files)
-    : m_root(std::move(root)), m_files(files) {
-    if (m_root.empty()) {
+FileChecksums::FileChecksums(std::string root, std::size_t count, FileSystem& files)
+    : m_files(files), m_root(std::move(root)), m_count(count) {
+    if (m_root.empty() || m_files.open_folder(m_root, m_folder)) {
         return;
     }
-    m_fd = ::open(m_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (m_fd < 0) {
-        return;
-    }
-    m_cache.emplace(m_root);
-    m_cache->check(
-        [this](const std::string& relative) { return stat_key(m_fd, relative.c_str()); });
-}
-
-FileChecksums::~FileChecksums() {
-    if (m_fd >= 0) {
-        ::close(m_fd);
-    }
+    m_cache.emplace(m_root, m_files);
+    m_cache->check([this](const std::string& relative) { return stat_key(*m_folder, relative); });
 }
 
 std::string FileChecksums::of(const fs::path& path) {
     const std::string& text = path.native();
+    std::string whole;
     if (!m_cache || !text.starts_with(m_root) || text.size() <= m_root.size() + 1 ||
         text[m_root.size()] != '/') {
-        const std::optional<std::string> whole = read_text_file(path);
-        return whole ? file_checksum(*whole) : k_unreadable;
+        return m_files.read_file(path, whole) ? k_unreadable : file_checksum(whole);
     }
     const std::string relative = text.substr(m_root.size() + 1);
     if (std::optional<std::string> cached = m_cache->checksum(relative)) {
         return std::move(*cached);
     }
     StatKey key;
-    const std::optional<std::string> whole = read_file_at(m_fd, relative, key);
-    if (!whole) {
+    if (m_folder->read_file(relative, whole, key)) {
         return k_unreadable;
     }
-    std::string sum = file_checksum(*whole);
+    std::string sum = file_checksum(whole);
     m_cache->keep_checksum(relative, key, sum);
     return sum;
 }
 
 void FileChecksums::save() {
     if (m_cache) {
-        m_cache->save(m_files);
+        m_cache->save(m_count);
     }
 }
 

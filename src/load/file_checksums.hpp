@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,7 +19,7 @@ namespace rev::detail {
 class ChecksumCache : public CacheStore {
 public:
     // Reads the checksums kept for files below `directory` from cache_file(directory, ".sums").
-    explicit ChecksumCache(const std::filesystem::path& directory);
+    ChecksumCache(const std::filesystem::path& directory, FileSystem& files);
 
     // Stats every file the cache names (see CacheStore::check).
     void check(const Stat& stat);
@@ -34,10 +35,9 @@ public:
 // stat is unchanged, read and hashed otherwise.
 class FileChecksums {
 public:
-    // `root`: the folder below which files are cached ("" for none); `files`: about how many
+    // `root`: the folder below which files are cached ("" for none); `count`: about how many
     // files will be asked for, which decides whether the cache is worth writing.
-    FileChecksums(std::string root, std::size_t files);
-    ~FileChecksums();
+    FileChecksums(std::string root, std::size_t count, FileSystem& files);
     FileChecksums(const FileChecksums&) = delete;
     FileChecksums& operator=(const FileChecksums&) = delete;
 
@@ -47,9 +47,10 @@ public:
     void save();
 
 private:
+    FileSystem& m_files;
     std::string m_root;
-    std::size_t m_files;
-    int m_fd = -1;
+    std::size_t m_count;
+    std::unique_ptr<Folder> m_folder; // m_root, open
     std::optional<ChecksumCache> m_cache;
 };
 

@@ -5,14 +5,9 @@
 
 #include <toml++/toml.h>
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cerrno>
+#include <memory>
 #include <system_error>
 
 namespace rev {
@@ -241,82 +236,45 @@ struct ManifestFolder {
 // kernel a walk along the whole path for each of thousands of files.
 class OpenFolder {
 public:
-    explicit OpenFolder(const fs::path& directory)
-        : m_fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)),
-          m_error(m_fd < 0 ? errno : 0), m_prefix((directory / "x").native()) {
+    OpenFolder(FileSystem& files, const fs::path& directory)
+        : m_error(files.open_folder(directory, m_folder)), m_prefix((directory / "x").native()) {
         m_prefix.pop_back();
     }
-    ~OpenFolder() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    OpenFolder(const OpenFolder&) = delete;
-    OpenFolder& operator=(const OpenFolder&) = delete;
 
-    // 0, or the errno of opening the folder.
-    int error() const { return m_error; }
+    // Why the folder could not be opened, if it could not.
+    const std::error_code& error() const { return m_error; }
+    const Folder& folder() const { return *m_folder; }
     // The path of `relative` (a file or a folder below this one) as messages show it.
     std::string path_of(std::string_view relative) const {
         return relative.empty() ? m_prefix.substr(0, m_prefix.size() - 1)
                                 : m_prefix + std::string(relative);
     }
-    std::optional<StatKey> stat(const std::string& relative) const {
-        return detail::stat_key(m_fd, relative.empty() ? "." : relative.c_str());
-    }
-    // The folder `relative`, or nullptr with errno set.
-    DIR* open_folder(const std::string& relative) const {
-        const int fd = ::openat(m_fd, relative.empty() ? "." : relative.c_str(),
-                                O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR* dir = fd < 0 ? nullptr : ::fdopendir(fd);
-        if (fd >= 0 && dir == nullptr) {
-            const int error = errno;
-            ::close(fd);
-            errno = error;
-        }
-        return dir;
-    }
-    int fd() const { return m_fd; }
 
 private:
-    int m_fd;
-    int m_error;
+    std::unique_ptr<Folder> m_folder;
+    std::error_code m_error;
     std::string m_prefix; // what a relative path is appended to, ending in a separator
 };
 
-bool is_folder(DIR* dir, const dirent& entry) {
-    if (entry.d_type != DT_UNKNOWN) {
-        return entry.d_type == DT_DIR;
+// Lists the folder `relative` and gives its key.
+std::error_code list_folder(const Folder& root, const std::string& relative, FolderListing& listing,
+                            StatKey& key) {
+    std::vector<FolderEntry> entries;
+    if (const std::error_code error = root.list(relative, entries, key)) {
+        return error;
     }
-    struct stat status {};
-    return ::fstatat(::dirfd(dir), entry.d_name, &status, AT_SYMLINK_NOFOLLOW) == 0 &&
-           S_ISDIR(status.st_mode);
-}
-
-// Lists the folder `relative` and gives its key; false, with errno set, when it cannot.
-bool list_folder(const OpenFolder& root, const std::string& relative, FolderListing& listing,
-                 std::optional<StatKey>& key) {
-    DIR* dir = root.open_folder(relative);
-    if (dir == nullptr) {
-        return false;
-    }
-    key = detail::stat_key(::dirfd(dir), "");
-    errno = 0;
-    while (const dirent* entry = ::readdir(dir)) {
-        const std::string_view name = entry->d_name;
+    for (FolderEntry& entry : entries) {
+        const std::string_view name = entry.name;
         // Hidden entries never count: what an editor, git or an interrupted `rev new` leaves.
-        if (!name.starts_with('.')) {
-            const bool folder = is_folder(dir, *entry);
-            if (folder || name == "manifest.toml" || name == "up.sql" || name == "down.sql") {
-                listing.entries.push_back({std::string(name), folder});
-            }
+        if (name.starts_with('.')) {
+            continue;
         }
-        errno = 0;
+        const bool folder = entry.kind == FolderEntry::Kind::folder;
+        if (folder || name == "manifest.toml" || name == "up.sql" || name == "down.sql") {
+            listing.entries.push_back({std::move(entry.name), folder});
+        }
     }
-    const int error = errno;
-    ::closedir(dir);
-    errno = error;
-    return error == 0;
+    return {};
 }
 
 // Finds every folder holding a manifest.toml, depth first in the order folders list their
@@ -331,14 +289,14 @@ public:
 
     bool visit(const std::string& folder) {
         FolderListing listing;
-        std::optional<StatKey> key;
         if (!cached_listing(folder, listing)) {
-            if (!list_folder(m_root, folder, listing, key)) {
-                error = std::error_code(errno, std::generic_category());
+            StatKey key;
+            error = list_folder(m_root.folder(), folder, listing, key);
+            if (error) {
                 return false;
             }
-            if (m_cache != nullptr && key) {
-                m_cache->keep_listing(folder, *key, listing);
+            if (m_cache != nullptr) {
+                m_cache->keep_listing(folder, key, listing);
             }
         }
         const std::string prefix = folder.empty() ? "" : folder + "/";
@@ -390,12 +348,12 @@ std::optional<Revision> load_manifest(const OpenFolder& root, const ManifestFold
     }
     const std::string path = root.path_of(found.manifest);
     StatKey key;
-    const std::optional<std::string> text = detail::read_file_at(root.fd(), found.manifest, key);
-    if (!text) {
+    std::string text;
+    if (root.folder().read_file(found.manifest, text, key)) {
         diagnostics.add(path, 0, "cannot read the file");
         return std::nullopt;
     }
-    std::optional<Revision> revision = parse_manifest(*text, path, diagnostics);
+    std::optional<Revision> revision = parse_manifest(text, path, diagnostics);
     // Only a manifest without defects is kept, so that each defect is reported on every load.
     if (revision && cache != nullptr) {
         cache->keep_revision(found.folder(), key, *revision);
@@ -408,20 +366,19 @@ std::optional<Revision> load_manifest(const OpenFolder& root, const ManifestFold
 namespace detail {
 
 std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& diagnostics,
-                                     RevisionCache* cache) {
-    std::error_code ec;
-    if (!fs::is_directory(directory, ec)) {
+                                     RevisionCache* cache, FileSystem& files) {
+    if (FileStatus status; files.stat(directory, status) || !status.is_folder()) {
         diagnostics.add(directory, 0, "revisions folder not found");
         return {};
     }
-    const OpenFolder root(directory);
-    if (cache != nullptr && cache->enabled() && root.error() == 0) {
-        cache->check([&root](const std::string& relative) { return root.stat(relative); });
+    const OpenFolder root(files, directory);
+    if (cache != nullptr && cache->enabled() && !root.error()) {
+        cache->check(
+            [&root](const std::string& relative) { return stat_key(root.folder(), relative); });
     }
     FolderWalk walk(root, cache);
-    if (root.error() != 0 || !walk.visit("")) {
-        const std::error_code error =
-            root.error() != 0 ? std::error_code(root.error(), std::generic_category()) : walk.error;
+    if (root.error() || !walk.visit("")) {
+        const std::error_code error = root.error() ? root.error() : walk.error;
         diagnostics.add(directory, 0, "cannot list the revisions folder: " + error.message());
         if (cache != nullptr) {
             cache->discard();
@@ -458,14 +415,15 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
 
 } // namespace detail
 
-std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& diagnostics) {
-    RevisionCache cache(directory);
-    return detail::read_revisions(directory, diagnostics, &cache);
+std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& diagnostics,
+                                     FileSystem& files) {
+    RevisionCache cache(directory, files);
+    return detail::read_revisions(directory, diagnostics, &cache, files);
 }
 
-RevisionGraph load_revision_graph(const fs::path& directory) {
+RevisionGraph load_revision_graph(const fs::path& directory, FileSystem& files) {
     Diagnostics diagnostics;
-    RevisionSet revisions(read_revisions(directory, diagnostics), diagnostics);
+    RevisionSet revisions(read_revisions(directory, diagnostics, files), diagnostics);
     RevisionGraph graph(std::move(revisions), diagnostics);
     diagnostics.throw_if_any();
     return graph;

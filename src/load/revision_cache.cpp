@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, 4> k_entry_names = {"", "manifest.toml", 
 
 } // namespace
 
-RevisionCache::RevisionCache(const fs::path& directory) : CacheStore(directory, ".cache") {}
+RevisionCache::RevisionCache(const fs::path& directory, FileSystem& files)
+    : CacheStore(directory, ".cache", files) {}
 
 std::optional<fs::path> RevisionCache::cache_file(const fs::path& directory) {
     return CacheStore::cache_file(directory, ".cache");

@@ -34,8 +34,8 @@ struct FolderListing {
 // The revision cache of one revisions folder.
 class RevisionCache : public CacheStore {
 public:
-    // Reads the cache of `directory` from cache_file().
-    explicit RevisionCache(const std::filesystem::path& directory);
+    // Reads the cache of `directory` from cache_file() through `files`.
+    RevisionCache(const std::filesystem::path& directory, FileSystem& files);
 
     // ${XDG_CACHE_HOME:-$HOME/.cache}/rev/<sha256 of the absolute path of directory>.cache.
     static std::optional<std::filesystem::path> cache_file(const std::filesystem::path& directory);
@@ -59,6 +59,7 @@ public:
 
 // read_revisions() with `cache` (nullptr: none), so that tests can look at what it did.
 std::vector<Revision> read_revisions(const std::filesystem::path& directory,
-                                     Diagnostics& diagnostics, RevisionCache* cache);
+                                     Diagnostics& diagnostics, RevisionCache* cache,
+                                     FileSystem& files);
 
 } // namespace rev::detail

@@ -61,7 +61,7 @@ std::string ChangedFile::describe() const {
 
 std::vector<ChangedFile> changed_files(const RevisionGraph& graph,
                                        const std::vector<AppliedRevision>& rows) {
-    detail::FileChecksums checksums(common_folder(graph), rows.size());
+    detail::FileChecksums checksums(common_folder(graph), rows.size(), real_file_system());
     std::vector<ChangedFile> changes;
     for (const AppliedRevision& row : rows) {
         const auto vertex = graph.revisions().find(row.revision);

@@ -1,6 +1,5 @@
-// src/base/text_file.cpp: reading files whole, and refusing scripts that are not UTF-8 text.
+// src/base/text_file.cpp: refusing scripts that are not UTF-8 text.
 #include "base/text_file.hpp"
-#include "temp_dir.hpp"
 
 #include <rev/error.hpp>
 
@@ -114,15 +113,4 @@ TEST_CASE("require_text: one whole line naming the file, line and byte", "[text_
         CHECK(refusal_of(std::string_view("\xE9\0", 2))
                   .starts_with("versions/a1/up.sql:1: not valid UTF-8 (byte 0xE9 at column 1)"));
     }
-}
-
-TEST_CASE("read_text_file: bytes as they are; nothing for a folder or a missing file",
-          "[text_file]") {
-    rev::test::TempDir dir;
-    dir.write("a.sql", std::string("x\r\n\0\xFF", 5));
-    CHECK(rev::detail::read_text_file(dir.path() / "a.sql") == std::string("x\r\n\0\xFF", 5));
-    dir.write("empty.sql", "");
-    CHECK(rev::detail::read_text_file(dir.path() / "empty.sql") == "");
-    CHECK_FALSE(rev::detail::read_text_file(dir.path() / "missing.sql"));
-    CHECK_FALSE(rev::detail::read_text_file(dir.path()));
 }

@@ -1,4 +1,5 @@
 #include "graph_builder.hpp"
+#include "memory_file_system.hpp"
 #include "temp_dir.hpp"
 
 #include <rev/loader.hpp>
@@ -10,6 +11,7 @@
 
 // Every test runs inside its TempDir, so messages name "versions/..." relative to it.
 using rev::test::ids_of;
+using rev::test::MemoryFileSystem;
 using rev::test::ScopedCurrentPath;
 using rev::test::TempDir;
 using rev::test::write_manifest;
@@ -456,4 +458,114 @@ TEST_CASE("parse_manifest: control characters in quoted text are escaped, one li
               Lines{"x/manifest.toml:2: invalid TOML: Error while parsing boolean: expected "
                     "'true', saw 't\\n'"});
     }
+}
+
+namespace {
+
+// Three revisions in memory: b and c both follow a, so that a defect in either is the only one.
+void write_history(MemoryFileSystem& files) {
+    rev::test::write_revision(files, "a", {});
+    rev::test::write_revision(files, "b", {"a"}, "branch_labels = [\"feature\"]\n");
+    files.write("versions/group/c/manifest.toml",
+                "id = \"c\"\nmessage = \"nested\"\nparents = [\"a\"]\ntransactional = false\n");
+    files.write("versions/group/c/up.sql", "SELECT 1;\n");
+    files.write("versions/group/c/down.sql", "SELECT 1;\n");
+    files.write("versions/.staging/x/manifest.toml", "not TOML");
+}
+
+// Every field the loader fills in, one line per revision in topological order.
+Lines describe(const rev::RevisionGraph& graph) {
+    Lines lines;
+    for (const auto vertex : graph.topological_order()) {
+        const rev::Revision& revision = graph.revision(vertex);
+        std::string line = revision.id + "|" + revision.message + "|" + revision.directory + "|" +
+                           (revision.transactional ? "tx" : "no-tx") + "|" +
+                           std::to_string(revision.lines.parents);
+        for (const std::string& label : revision.branch_labels) {
+            line += "|" + label;
+        }
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+} // namespace
+
+TEST_CASE("load_revision_graph: loads a revision set from a FileSystem in memory",
+          "[loader][file_system]") {
+    MemoryFileSystem files;
+    write_history(files);
+    const rev::RevisionGraph graph = rev::load_revision_graph("versions", files);
+    CHECK(describe(graph) == Lines{"a|revision a|versions/a|tx|3",
+                                   "b|revision b|versions/b|tx|3|feature",
+                                   "c|nested|versions/group/c|no-tx|3"});
+    const rev::RevisionFiles scripts =
+        rev::read_revision_files(graph.revision(*graph.revisions().find("b")), files);
+    CHECK(scripts.up == "CREATE TABLE t_b (x INTEGER);\n");
+    CHECK(scripts.down == "DROP TABLE t_b;\n");
+}
+
+TEST_CASE("load_revision_graph: short and interrupted reads give the same result",
+          "[loader][file_system]") {
+    MemoryFileSystem whole;
+    write_history(whole);
+    const Lines expected = describe(rev::load_revision_graph("versions", whole));
+    MemoryFileSystem files;
+    write_history(files);
+    SECTION("one byte a read") {
+        files.faults().read_chunk = 1;
+    }
+    SECTION("each file's first read interrupted") {
+        files.faults().interrupt_first_read = true;
+    }
+    SECTION("both") {
+        files.faults().read_chunk = 3;
+        files.faults().interrupt_first_read = true;
+    }
+    CHECK(describe(rev::load_revision_graph("versions", files)) == expected);
+    CHECK(files.reads() > whole.reads());
+}
+
+TEST_CASE("load_revision_graph: a file gone or denied is named in one line", "[loader][error]") {
+    MemoryFileSystem files;
+    write_history(files);
+    SECTION("a manifest removed between the listing and the read") {
+        files.faults().vanishing = {"versions/b/manifest.toml"};
+        REQUIRE_THROWS_WITH(rev::load_revision_graph("versions", files),
+                            "versions/b/manifest.toml: cannot read the file");
+    }
+    SECTION("a manifest that may not be read (EACCES)") {
+        files.faults().denied = {"versions/group/c/manifest.toml"};
+        REQUIRE_THROWS_WITH(rev::load_revision_graph("versions", files),
+                            "versions/group/c/manifest.toml: cannot read the file");
+    }
+    SECTION("a folder that may not be listed (EACCES)") {
+        // The defect names the revisions folder, not the folder below it that failed.
+        files.faults().denied = {"versions/group"};
+        REQUIRE_THROWS_WITH(rev::load_revision_graph("versions", files),
+                            "versions: cannot list the revisions folder: Permission denied");
+    }
+    SECTION("the revisions folder that may not be listed (EACCES)") {
+        files.faults().denied = {"versions"};
+        REQUIRE_THROWS_WITH(rev::load_revision_graph("versions", files),
+                            "versions: cannot list the revisions folder: Permission denied");
+    }
+}
+
+TEST_CASE("read_revision_files: a script gone or denied after the load is named",
+          "[loader][error]") {
+    MemoryFileSystem files;
+    write_history(files);
+    SECTION("an up.sql removed between the listing and the read") {
+        files.faults().vanishing = {"versions/b/up.sql"};
+    }
+    SECTION("an up.sql that may not be read (EACCES)") {
+        files.faults().denied = {"versions/b/up.sql"};
+    }
+    // The listing saw up.sql, so the load has no defect; reading the script for a move fails.
+    const rev::RevisionGraph graph = rev::load_revision_graph("versions", files);
+    const rev::Revision& b = graph.revision(*graph.revisions().find("b"));
+    REQUIRE_THROWS_AS(rev::read_revision_files(b, files), rev::RefusedError);
+    REQUIRE_THROWS_WITH(rev::read_revision_files(b, files),
+                        "versions/b/up.sql: cannot read the file");
 }

@@ -1,5 +1,6 @@
 // src/load/revision_cache.cpp: the revision cache makes loads faster and never changes them.
 #include "load/revision_cache.hpp"
+#include "scoped_env.hpp"
 #include "temp_dir.hpp"
 
 #include <rev/applier.hpp>
@@ -26,6 +27,7 @@
 using rev::detail::CacheUse;
 using rev::detail::RevisionCache;
 using rev::test::ScopedCurrentPath;
+using rev::test::ScopedEnv;
 using rev::test::TempDir;
 using rev::test::write_revision;
 
@@ -36,32 +38,6 @@ namespace {
 using Lines = std::vector<std::string>;
 
 constexpr std::size_t k_revisions = rev::detail::k_min_revisions_to_cache + 20;
-
-// Sets an environment variable (nullopt: unsets it) until destroyed.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const std::optional<std::string>& value) : m_name(name) {
-        if (const char* old = std::getenv(name)) {
-            m_old = old;
-        }
-        set(value);
-    }
-    ~ScopedEnv() { set(m_old); }
-    ScopedEnv(const ScopedEnv&) = delete;
-    ScopedEnv& operator=(const ScopedEnv&) = delete;
-
-private:
-    void set(const std::optional<std::string>& value) const {
-        if (value) {
-            ::setenv(m_name, value->c_str(), 1);
-        } else {
-            ::unsetenv(m_name);
-        }
-    }
-
-    const char* m_name;
-    std::optional<std::string> m_old;
-};
 
 std::string id_of(std::size_t i) {
     const std::string number = std::to_string(i);
@@ -137,11 +113,11 @@ Load load(bool with_cache) {
     rev::Diagnostics diagnostics;
     std::optional<RevisionCache> cache;
     if (with_cache) {
-        cache.emplace("versions");
+        cache.emplace("versions", rev::real_file_system());
     }
     Load result;
-    for (const rev::Revision& revision :
-         rev::detail::read_revisions("versions", diagnostics, cache ? &*cache : nullptr)) {
+    for (const rev::Revision& revision : rev::detail::read_revisions(
+             "versions", diagnostics, cache ? &*cache : nullptr, rev::real_file_system())) {
         result.revisions.push_back(describe(revision));
     }
     for (const rev::Diagnostic& defect : diagnostics.items()) {
@@ -355,7 +331,7 @@ TEST_CASE("RevisionCache: where it lives and when it is kept", "[revision_cache]
         ScopedEnv home("HOME", std::nullopt);
         ScopedEnv cache_home("XDG_CACHE_HOME", std::nullopt);
         CHECK_FALSE(RevisionCache::cache_file("versions"));
-        CHECK_FALSE(RevisionCache("versions").enabled());
+        CHECK_FALSE(RevisionCache("versions", rev::real_file_system()).enabled());
     }
     SECTION("not for a folder of few revisions") {
         ScopedEnv cache_home("XDG_CACHE_HOME", (dir.path() / "cache").string());
@@ -370,7 +346,7 @@ TEST_CASE("RevisionCache: where it lives and when it is kept", "[revision_cache]
         ScopedEnv disabled("REV_NO_CACHE", "1");
         write_history(dir);
         wait_until_cacheable(dir);
-        CHECK_FALSE(RevisionCache("versions").enabled());
+        CHECK_FALSE(RevisionCache("versions", rev::real_file_system()).enabled());
         CHECK(rev::load_revision_graph("versions").size() == k_revisions + 1);
         CHECK_FALSE(fs::exists(dir.path() / "cache"));
     }
