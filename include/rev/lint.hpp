@@ -29,9 +29,6 @@ struct LintFinding {
     std::string to_string(const RevisionGraph& graph) const;
 };
 
-// Every code rev lint can report, in docs/lint.md's order.
-const std::vector<std::string_view>& lint_codes();
-
 // The findings of one revision's up_changes.
 std::vector<LintFinding> lint_revision(const RevisionGraph& graph, const RevisionProof& proof);
 

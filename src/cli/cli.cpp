@@ -298,8 +298,7 @@ const std::vector<Command>& commands() {
         {"verify", "[RANGE] [options]",
          "Prove on a scratch database that each down.sql undoes its up.sql.", cmd_verify},
         {"lint", "[RANGE] [options]",
-         "Report changes that lose data or break running code; exit 1 if not allowed.",
-         cmd_lint},
+         "Report changes that lose data or break running code; exit 1 if not allowed.", cmd_lint},
     };
     return table;
 }

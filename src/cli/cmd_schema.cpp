@@ -91,8 +91,7 @@ void print_proof(Context& context, const RevisionGraph& graph, const RevisionPro
 }
 
 void print_lint_json(Context& context, const RevisionGraph& graph,
-                     const std::vector<LintFinding>& findings, const ProofRun& run,
-                     int exit_code) {
+                     const std::vector<LintFinding>& findings, const ProofRun& run, int exit_code) {
     toml::array items;
     for (const LintFinding& finding : findings) {
         toml::table item{{"code", finding.code},
@@ -183,8 +182,9 @@ int cmd_lint(Context& context, const Args& args) {
         findings.push_back(std::move(finding));
     }
     apply_allow_lists(graph, findings);
-    const auto refused = static_cast<std::size_t>(std::count_if(
-        findings.begin(), findings.end(), [](const LintFinding& finding) { return !finding.allowed; }));
+    const auto refused = static_cast<std::size_t>(
+        std::count_if(findings.begin(), findings.end(),
+                      [](const LintFinding& finding) { return !finding.allowed; }));
     const bool script_failed =
         std::any_of(run.proofs.begin(), run.proofs.end(),
                     [](const RevisionProof& proof) { return proof.script_failed; });

@@ -34,7 +34,7 @@ ProofRun run_proofs(Context& context, const ProofRequest& request, bool round_tr
                     const std::optional<RevisionGraph::Vertices>& chosen) {
     const RevisionGraph& graph = context.graph();
     const RevisionGraph::Vertices revisions =
-        chosen            ? *chosen
+        chosen                  ? *chosen
         : request.range.empty() ? graph.topological_order()
                                 : resolve_range(graph, parse_range(request.range));
     const DatabaseUrl configured = engine_url(context);
@@ -47,7 +47,7 @@ ProofRun run_proofs(Context& context, const ProofRequest& request, bool round_tr
     run.engine = configured.kind == DatabaseUrl::Kind::sqlite ? "SQLite" : "PostgreSQL";
     const auto started = std::chrono::steady_clock::now();
     try {
-        const InterruptGuard interrupts;
+        const CancelOnInterrupt interrupts;
         const std::unique_ptr<ScratchDatabase> scratch =
             create_scratch(configured, context.version_tables(), scratch_options);
         ProofOptions options;
@@ -62,6 +62,5 @@ ProofRun run_proofs(Context& context, const ProofRequest& request, bool round_tr
         std::chrono::steady_clock::now() - started);
     return run;
 }
-
 
 } // namespace rev::cli

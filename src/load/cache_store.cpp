@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 //     "REVCACHE"  u32 format version  u32 byte-order mark  u64 payload size  u64 checksum
 // A record is u8 kind, u32 body size, body; a body starts with its relative path and key.
 constexpr std::string_view k_magic = "REVCACHE";
-constexpr std::uint32_t k_format_version = 1;
+constexpr std::uint32_t k_format_version = 2;
 constexpr std::uint32_t k_endianness_mark = 0x01020304;
 constexpr std::size_t k_header_size = 32;
 constexpr std::uint64_t k_max_file_size = std::uint64_t{1} << 30;

@@ -1,6 +1,7 @@
 #include "base/path_order.hpp"
 #include "load/revision_cache.hpp"
 
+#include <rev/lint_codes.hpp>
 #include <rev/loader.hpp>
 
 #include <toml++/toml.h>
@@ -16,8 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 6> k_manifest_keys = {
-    "id", "message", "parents", "branch_labels", "depends_on", "transactional"};
+constexpr std::array<std::string_view, 7> k_manifest_keys = {
+    "id", "message", "parents", "branch_labels", "depends_on", "transactional", "lint"};
 
 const char* describe_type(const toml::node& node) {
     switch (node.type()) {
@@ -168,7 +169,59 @@ public:
         }
     }
 
+    // `[lint] allow = ["drop-column", ...]`: codes from k_lint_codes, each once.
+    int read_lint_allow(std::vector<std::string>& out) {
+        const toml::node* node = m_table.get("lint");
+        if (node == nullptr) {
+            return 0;
+        }
+        const toml::table* lint = node->as_table();
+        if (lint == nullptr) {
+            report(line_of(*node),
+                   "'lint' must be a table, not " + std::string(describe_type(*node)));
+            return 0;
+        }
+        for (const auto& [key, value] : *lint) {
+            if (key.str() != "allow") {
+                report(line_of(value), "unknown key 'lint." + printable(key.str()) + "'" +
+                                           did_you_mean(closest_match(key.str(), {"allow"})));
+            }
+        }
+        const toml::node* allow = lint->get("allow");
+        const toml::array* codes = allow == nullptr ? nullptr : allow->as_array();
+        if (allow != nullptr && codes == nullptr) {
+            report(line_of(*allow), "'lint.allow' must be an array of strings, not " +
+                                        std::string(describe_type(*allow)));
+        }
+        if (codes != nullptr) {
+            for (const toml::node& element : *codes) {
+                read_lint_code(element, out);
+            }
+        }
+        return allow == nullptr ? line_of(*node) : line_of(*allow);
+    }
+
 private:
+    void read_lint_code(const toml::node& element, std::vector<std::string>& out) {
+        const auto* code = element.as_string();
+        if (code == nullptr) {
+            report(line_of(element), "'lint.allow' must hold only strings, not " +
+                                         std::string(describe_type(element)));
+            return;
+        }
+        const std::string& text = code->get();
+        const std::vector<std::string_view> known(k_lint_codes.begin(), k_lint_codes.end());
+        if (std::find(known.begin(), known.end(), text) == known.end()) {
+            report(line_of(element), "unknown lint code '" + printable(text) + "'" +
+                                         did_you_mean(closest_match(text, known)) +
+                                         " (see docs/lint.md)");
+        } else if (std::find(out.begin(), out.end(), text) != out.end()) {
+            report(line_of(element), "'lint.allow' names '" + text + "' twice");
+        } else {
+            out.push_back(text);
+        }
+    }
+
     const toml::table& m_table;
     const fs::path& m_path;
     Diagnostics& m_diagnostics;
@@ -207,6 +260,7 @@ std::optional<Revision> parse_manifest(std::string_view text, const fs::path& ma
     revision.lines.branch_labels =
         reader.read_names("branch_labels", false, revision.branch_labels);
     reader.read_bool("transactional", revision.transactional);
+    revision.lines.lint_allow = reader.read_lint_allow(revision.lint_allow);
     if (!reader.ok()) {
         return std::nullopt;
     }

@@ -80,6 +80,8 @@ std::optional<Revision> RevisionCache::revision(std::string_view folder) {
     revision.lines.parents = in.number<std::int32_t>();
     revision.lines.depends_on = in.number<std::int32_t>();
     revision.lines.branch_labels = in.number<std::int32_t>();
+    revision.lint_allow = in.texts();
+    revision.lines.lint_allow = in.number<std::int32_t>();
     if (!in.ok()) {
         return std::nullopt;
     }
@@ -128,6 +130,8 @@ void RevisionCache::keep_revision(std::string_view folder, const StatKey& key,
     out.number(static_cast<std::int32_t>(revision.lines.parents));
     out.number(static_cast<std::int32_t>(revision.lines.depends_on));
     out.number(static_cast<std::int32_t>(revision.lines.branch_labels));
+    out.texts(revision.lint_allow);
+    out.number(static_cast<std::int32_t>(revision.lines.lint_allow));
     out.end_record();
     keep_fresh(start);
 }

@@ -41,7 +41,8 @@ bool is_table_part(Kind kind) {
 // Reads one revision's changes: which tables came and went, then each rule in turn.
 class RevisionLinter {
 public:
-    explicit RevisionLinter(const RevisionProof& proof) : m_proof(proof), m_changes(proof.up_changes) {
+    explicit RevisionLinter(const RevisionProof& proof)
+        : m_proof(proof), m_changes(proof.up_changes) {
         for (const SchemaChange& change : m_changes) {
             if (change.object().kind == Kind::table && change.kind == Change::added) {
                 m_added_tables.insert(change.object().name);
@@ -164,8 +165,7 @@ private:
         if (std::find(change.changed_attributes.begin(), change.changed_attributes.end(), type) !=
             change.changed_attributes.end()) {
             add("change-column-type", object.describe(),
-                "type " + change.before->attribute(type) + " -> " +
-                    change.after->attribute(type) +
+                "type " + change.before->attribute(type) + " -> " + change.after->attribute(type) +
                     ": rewrites the column and may fail or lose data; add a column of the new "
                     "type, backfill it, switch the code, then drop the old one");
         }
@@ -182,7 +182,8 @@ private:
         const auto added = columns_of(m_changes, Change::added, removed.table);
         const auto definition = column_definition(removed);
         for (const auto& [name, added_definition] : added) {
-            if (added_definition == definition && !m_renamed_columns.contains(removed.table + "." + name)) {
+            if (added_definition == definition &&
+                !m_renamed_columns.contains(removed.table + "." + name)) {
                 m_renamed_columns.insert(removed.table + "." + name);
                 add("rename", "column " + removed.name + " -> " + name + " on " + removed.table,
                     "renamed: running code that uses the old name breaks; add the new column "
@@ -224,9 +225,8 @@ RevisionGraph::Vertices only_in(const RevisionGraph& graph, RevisionGraph::Verte
     const auto theirs = graph.ancestors({other}, Follow::parents, Inclusive::yes);
     RevisionGraph::Vertices result;
     std::set_difference(mine.begin(), mine.end(), theirs.begin(), theirs.end(),
-                        std::back_inserter(result), [&graph](auto a, auto b) {
-                            return graph.rank(a) < graph.rank(b);
-                        });
+                        std::back_inserter(result),
+                        [&graph](auto a, auto b) { return graph.rank(a) < graph.rank(b); });
     return result;
 }
 
@@ -253,12 +253,11 @@ private:
     void compare_revisions(RevisionGraph::Vertex a, RevisionGraph::Vertex b) {
         for (const std::string& object : m_touched[a]) {
             if (m_touched[b].contains(object) && m_seen.insert({a, b, object}).second) {
-                m_findings.push_back({"branch-conflict", a, object,
-                                      "changed on two branches written apart (" +
-                                          m_graph.revision(a).id + " and " +
-                                          m_graph.revision(b).id +
-                                          "); check that together they do what both meant",
-                                      false, b});
+                m_findings.push_back(
+                    {"branch-conflict", a, object,
+                     "changed on two branches written apart (" + m_graph.revision(a).id + " and " +
+                         m_graph.revision(b).id + "); check that together they do what both meant",
+                     false, b});
             }
         }
     }
@@ -271,16 +270,9 @@ private:
 
 } // namespace
 
-const std::vector<std::string_view>& lint_codes() {
-    static const std::vector<std::string_view> codes{
-        "drop-table",   "drop-column",     "change-column-type", "add-not-null",   "drop-index",
-        "drop-constraint", "rename",       "drop-view",          "locking",        "branch-conflict"};
-    return codes;
-}
-
 std::string LintFinding::to_string(const RevisionGraph& graph) const {
-    std::string text = display_path(graph.revision(revision).up_path()) + ": " + code + ": " + object + ": " +
-                       message;
+    std::string text = display_path(graph.revision(revision).up_path()) + ": " + code + ": " +
+                       object + ": " + message;
     return text + (allowed ? " (allowed)" : "");
 }
 

@@ -437,6 +437,41 @@ TEST_CASE("parse_manifest: reads a manifest from text", "[loader]") {
     }
 }
 
+TEST_CASE("parse_manifest: [lint] allow names lint codes", "[loader][lint]") {
+    rev::Diagnostics diagnostics;
+    const auto parse = [&diagnostics](const std::string& lint) {
+        return rev::parse_manifest("id = \"a\"\nmessage = \"m\"\nparents = []\n" + lint,
+                                   "v/a/manifest.toml", diagnostics);
+    };
+    SECTION("known codes, kept in order, with the line") {
+        const auto revision = parse("[lint]\nallow = [\"drop-column\", \"rename\"]\n");
+        REQUIRE(revision);
+        CHECK(revision->lint_allow == Lines{"drop-column", "rename"});
+        CHECK(revision->lines.lint_allow == 5);
+    }
+    SECTION("none") {
+        const auto revision = parse("");
+        REQUIRE(revision);
+        CHECK(revision->lint_allow.empty());
+        CHECK(revision->lines.lint_allow == 0);
+    }
+    SECTION("an unknown code, with a suggestion; a code twice; a key that is not allow") {
+        CHECK_FALSE(parse("[lint]\nallow = [\"drop-colum\", \"rename\", \"rename\", 7]\n"
+                          "alow = []\n"));
+        CHECK(rev::test::lines_of(diagnostics) ==
+              Lines{"v/a/manifest.toml:6: unknown key 'lint.alow' (did you mean 'allow'?)",
+                    "v/a/manifest.toml:5: unknown lint code 'drop-colum' (did you mean "
+                    "'drop-column'?) (see docs/lint.md)",
+                    "v/a/manifest.toml:5: 'lint.allow' names 'rename' twice",
+                    "v/a/manifest.toml:5: 'lint.allow' must hold only strings, not an integer"});
+    }
+    SECTION("lint must be a table") {
+        CHECK_FALSE(parse("lint = [\"drop-table\"]\n"));
+        CHECK(rev::test::lines_of(diagnostics) ==
+              Lines{"v/a/manifest.toml:4: 'lint' must be a table, not an array"});
+    }
+}
+
 // Found by fuzz/fuzz_manifest: toml++ quotes the characters it saw, and keys and names may hold
 // any escaped character, so a newline from the file used to split one defect over two lines.
 TEST_CASE("parse_manifest: control characters in quoted text are escaped, one line per defect",

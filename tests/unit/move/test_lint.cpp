@@ -24,9 +24,8 @@ SchemaObject table(const std::string& name) {
     return {Kind::table, name, "", {}};
 }
 
-SchemaObject column(const std::string& table_name, const std::string& name,
-                    const std::string& type, const std::string& nullable = "yes",
-                    const std::string& default_value = "") {
+SchemaObject column(const std::string& table_name, const std::string& name, const std::string& type,
+                    const std::string& nullable = "yes", const std::string& default_value = "") {
     SchemaObject object{Kind::column, name, table_name, {{"type", type}, {"nullable", nullable}}};
     if (!default_value.empty()) {
         object.attributes["default"] = default_value;
@@ -42,11 +41,13 @@ SchemaSnapshot snapshot(std::vector<SchemaObject> objects) {
 
 // users(id, email), an index on email, a view over it.
 std::vector<SchemaObject> base_schema() {
-    return {table("users"), column("users", "id", "INTEGER", "no"),
-            column("users", "email", "TEXT"),
-            SchemaObject{Kind::index, "i_users_email", "users", {{"columns", "email"}}},
-            SchemaObject{Kind::constraint, "users_email_check", "users", {{"check", "email <> ''"}}},
-            SchemaObject{Kind::view, "v_users", "", {{"definition", "SELECT id FROM users"}}}};
+    return {
+        table("users"),
+        column("users", "id", "INTEGER", "no"),
+        column("users", "email", "TEXT"),
+        SchemaObject{Kind::index, "i_users_email", "users", {{"columns", "email"}}},
+        SchemaObject{Kind::constraint, "users_email_check", "users", {{"check", "email <> ''"}}},
+        SchemaObject{Kind::view, "v_users", "", {{"definition", "SELECT id FROM users"}}}};
 }
 
 RevisionProof proof_of(RevisionGraph::Vertex revision, const std::vector<SchemaObject>& before,
@@ -166,8 +167,12 @@ TEST_CASE("apply_allow_lists: a revision acknowledges a code in its manifest", "
 TEST_CASE("lint_branch_conflicts: two sides of a merge change one table", "[lint]") {
     // a1 - b2 ------ m4
     //   `- c3 -----'
-    const RevisionGraph graph =
-        GraphBuilder().add("a1", {}).add("b2", {"a1"}).add("c3", {"a1"}).add("m4", {"b2", "c3"}).build();
+    const RevisionGraph graph = GraphBuilder()
+                                    .add("a1", {})
+                                    .add("b2", {"a1"})
+                                    .add("c3", {"a1"})
+                                    .add("m4", {"b2", "c3"})
+                                    .build();
     const auto vertex = [&graph](const std::string& id) { return *graph.revisions().find(id); };
     std::vector<SchemaObject> with_bio = base_schema();
     with_bio.push_back(column("users", "bio", "TEXT"));

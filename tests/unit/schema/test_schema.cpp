@@ -18,8 +18,8 @@ SchemaObject table(const std::string& name) {
     return {Kind::table, name, "", {}};
 }
 
-SchemaObject column(const std::string& table_name, const std::string& name,
-                    const std::string& type, const std::string& nullable = "yes") {
+SchemaObject column(const std::string& table_name, const std::string& name, const std::string& type,
+                    const std::string& nullable = "yes") {
     return {Kind::column, name, table_name, {{"type", type}, {"nullable", nullable}}};
 }
 
