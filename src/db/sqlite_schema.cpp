@@ -1,0 +1,399 @@
+// SQLite's catalog reader: sqlite_schema joined with the table-valued pragma functions, five
+// queries whatever the number of tables.
+//
+// What SQLite keeps, and how it is named here:
+//   table       strict "yes", without_rowid "yes" (present only when so)
+//   column      type (as declared, upper-cased), nullable, default (when any), position,
+//               generated "virtual"/"stored" (when so)
+//   constraint  constraint_type "primary key", columns; named <table>_pkey
+//               constraint_type "unique", columns; named <table>_<columns>_key. A UNIQUE
+//                 constraint is the index SQLite made for it (origin 'u'), modelled as a
+//                 constraint, as PostgreSQL's catalog does; the primary key's own index is
+//                 not listed. CREATE UNIQUE INDEX stays an index.
+//               constraint_type "foreign key", columns, references "table(cols)", on_delete,
+//                 on_update, match (when not NONE); named <table>_<columns>_fkey
+//               constraint_type "check", check (the expression); named as declared with
+//                 CONSTRAINT, else <table>_check, <table>_check1, ... in declaration order.
+//                 SQLite's catalog does not list CHECKs: they are read from the CREATE TABLE.
+//               The generated names follow PostgreSQL's defaults, so that both engines name
+//               the same declaration alike.
+//   index       columns ("a, b DESC"; "<expression>" for an expression), unique, predicate
+//               (a partial index's WHERE)
+//   view        definition (its CREATE VIEW, white space normalised)
+//   trigger     definition (its CREATE TRIGGER, white space normalised)
+#include "db/schema_reader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace rev::db {
+
+namespace {
+
+using Kind = SchemaObject::Kind;
+using Row = std::vector<std::string>;
+namespace attr = schema_attribute;
+
+std::string upper(std::string_view text) {
+    std::string result(text);
+    std::transform(result.begin(), result.end(), result.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return result;
+}
+
+std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string text;
+    for (const std::string& part : parts) {
+        text += (text.empty() ? "" : std::string(separator)) + part;
+    }
+    return text;
+}
+
+// Skips over the quoted string, identifier or comment at `at`, if there is one; returns where
+// it ends.
+std::size_t skip_quoted(std::string_view sql, std::size_t at) {
+    const char c = sql[at];
+    if (c == '\'' || c == '"' || c == '`' || c == '[') {
+        const char close = c == '[' ? ']' : c;
+        std::size_t end = sql.find(close, at + 1);
+        // A doubled quote is one quote character inside the string.
+        while (end != std::string_view::npos && close != ']' && end + 1 < sql.size() &&
+               sql[end + 1] == close) {
+            end = sql.find(close, end + 2);
+        }
+        return end == std::string_view::npos ? sql.size() : end + 1;
+    }
+    if (sql.substr(at, 2) == "--") {
+        const std::size_t end = sql.find('\n', at);
+        return end == std::string_view::npos ? sql.size() : end + 1;
+    }
+    if (sql.substr(at, 2) == "/*") {
+        const std::size_t end = sql.find("*/", at + 2);
+        return end == std::string_view::npos ? sql.size() : end + 2;
+    }
+    return at;
+}
+
+bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+// The tokens of `sql` that matter to the scanners below: words (upper-cased), quoted names
+// (unquoted) and single punctuation characters, with where each one starts.
+struct Token {
+    std::string text;
+    std::size_t start = 0;
+    bool word = false;
+};
+
+std::vector<Token> tokens_of(std::string_view sql) {
+    std::vector<Token> tokens;
+    std::size_t at = 0;
+    while (at < sql.size()) {
+        if (const std::size_t end = skip_quoted(sql, at); end != at) {
+            if (sql[at] != '-' && sql[at] != '/') {
+                tokens.push_back({std::string(sql.substr(at + 1, end - at - 2)), at, false});
+            }
+            at = end;
+        } else if (is_word_char(sql[at])) {
+            std::size_t word_end = at;
+            while (word_end < sql.size() && is_word_char(sql[word_end])) {
+                ++word_end;
+            }
+            tokens.push_back({upper(sql.substr(at, word_end - at)), at, true});
+            at = word_end;
+        } else {
+            if (std::isspace(static_cast<unsigned char>(sql[at])) == 0) {
+                tokens.push_back({std::string(1, sql[at]), at, false});
+            }
+            ++at;
+        }
+    }
+    return tokens;
+}
+
+// Where the parenthesised group that opens at tokens[open] closes.
+std::size_t closing(const std::vector<Token>& tokens, std::size_t open) {
+    int depth = 0;
+    for (std::size_t i = open; i < tokens.size(); ++i) {
+        if (!tokens[i].word && tokens[i].text == "(") {
+            ++depth;
+        } else if (!tokens[i].word && tokens[i].text == ")" && --depth == 0) {
+            return i;
+        }
+    }
+    return tokens.size() - 1;
+}
+
+struct Check {
+    std::string name;
+    std::string expression;
+};
+
+// The CHECK constraints of a CREATE TABLE, with the name CONSTRAINT gave them ("" if none).
+std::vector<Check> checks_of(std::string_view sql) {
+    const std::vector<Token> tokens = tokens_of(sql);
+    std::vector<Check> checks;
+    std::string pending_name;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (tokens[i].word && tokens[i].text == "CONSTRAINT" && i + 1 < tokens.size()) {
+            pending_name = tokens[++i].text;
+            continue;
+        }
+        if (tokens[i].word && tokens[i].text == "CHECK" && i + 1 < tokens.size() &&
+            tokens[i + 1].text == "(") {
+            const std::size_t close = closing(tokens, i + 1);
+            const std::size_t from = tokens[i + 1].start + 1;
+            checks.push_back({pending_name, normalise_whitespace(sql.substr(
+                                                from, tokens[close].start - from))});
+            i = close;
+        }
+        pending_name.clear();
+    }
+    return checks;
+}
+
+// A partial index's WHERE clause, from its CREATE INDEX: what follows the last WHERE outside
+// parentheses.
+std::string predicate_of(std::string_view sql) {
+    const std::vector<Token> tokens = tokens_of(sql);
+    int depth = 0;
+    std::optional<std::size_t> where;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (!tokens[i].word && tokens[i].text == "(") {
+            ++depth;
+        } else if (!tokens[i].word && tokens[i].text == ")") {
+            --depth;
+        } else if (depth == 0 && tokens[i].word && tokens[i].text == "WHERE") {
+            where = i;
+        }
+    }
+    if (!where || *where + 1 >= tokens.size()) {
+        return "";
+    }
+    return normalise_whitespace(sql.substr(tokens[*where + 1].start));
+}
+
+class SqliteReader {
+public:
+    SqliteReader(const CatalogQuery& query, const Dialect& dialect)
+        : m_query(query), m_filter(filter(dialect)) {}
+
+    SchemaSnapshot read() {
+        read_objects();
+        read_columns();
+        read_indexes();
+        read_foreign_keys();
+        add_primary_keys();
+        m_snapshot.normalise();
+        return std::move(m_snapshot);
+    }
+
+private:
+    // sqlite_schema `m` without SQLite's own objects and rev's tables.
+    static std::string filter(const Dialect& dialect) {
+        std::string own;
+        for (const std::string& table : dialect.own_tables()) {
+            own += (own.empty() ? "" : ", ") + Dialect::quote(table);
+        }
+        return " m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.tbl_name NOT IN (" + own + ")";
+    }
+
+    void add(Kind kind, std::string name, std::string table,
+             std::map<std::string, std::string> attributes) {
+        m_snapshot.objects.push_back(
+            {kind, std::move(name), std::move(table), std::move(attributes)});
+    }
+
+    void read_objects() {
+        m_query("SELECT m.type, m.name, m.tbl_name, COALESCE(m.sql, ''), COALESCE(l.wr, 0), "
+                "COALESCE(l.strict, 0) FROM sqlite_schema m LEFT JOIN pragma_table_list l ON "
+                "l.schema = 'main' AND l.name = m.name WHERE" +
+                    m_filter,
+                6, [&](Row& row) {
+                    const std::string& type = row[0];
+                    if (type == "table") {
+                        table(row);
+                    } else if (type == "view" || type == "trigger") {
+                        add(type == "view" ? Kind::view : Kind::trigger, row[1],
+                            type == "view" ? "" : row[2],
+                            {{std::string(attr::definition), normalise_whitespace(row[3])}});
+                    } else if (type == "index") {
+                        m_index_sql[row[1]] = row[3];
+                    }
+                });
+    }
+
+    void table(const Row& row) {
+        std::map<std::string, std::string> attributes;
+        if (row[4] == "1") {
+            attributes["without_rowid"] = "yes";
+        }
+        if (row[5] == "1") {
+            attributes["strict"] = "yes";
+        }
+        add(Kind::table, row[1], "", std::move(attributes));
+        int unnamed = 0;
+        for (Check& check : checks_of(row[3])) {
+            std::string name = check.name;
+            if (name.empty()) {
+                name = row[1] + "_check" + (unnamed > 0 ? std::to_string(unnamed) : "");
+                ++unnamed;
+            }
+            add(Kind::constraint, std::move(name), row[1],
+                {{"constraint_type", "check"}, {"check", std::move(check.expression)}});
+        }
+    }
+
+    void read_columns() {
+        m_query("SELECT m.name, p.cid + 1, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, "
+                "p.hidden FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p WHERE m.type = "
+                "'table' AND p.hidden <> 1 AND" +
+                    m_filter,
+                8, [&](Row& row) {
+                    std::map<std::string, std::string> attributes{
+                        {std::string(attr::type), normalise_whitespace(upper(row[3]))},
+                        {std::string(attr::nullable), row[4] == "1" ? "no" : "yes"},
+                        {std::string(attr::position), row[1]}};
+                    if (!row[5].empty()) {
+                        attributes[std::string(attr::default_value)] = row[5];
+                    }
+                    if (row[7] == "2" || row[7] == "3") {
+                        attributes["generated"] = row[7] == "2" ? "virtual" : "stored";
+                    }
+                    if (row[6] != "0") {
+                        m_primary_keys[row[0]].emplace(std::stoi(row[6]), row[2]);
+                    }
+                    add(Kind::column, row[2], row[0], std::move(attributes));
+                });
+    }
+
+    void read_indexes() {
+        struct Index {
+            std::string table;
+            std::string origin;
+            bool unique = false;
+            std::vector<std::string> columns;
+        };
+        std::map<std::string, Index> indexes;
+        m_query("SELECT m.name, il.name, il.\"unique\", il.origin, ii.name, ii.\"desc\" FROM "
+                "sqlite_schema m JOIN pragma_index_list(m.name) il JOIN "
+                "pragma_index_xinfo(il.name) ii WHERE m.type = 'table' AND ii.key = 1 AND il.origin "
+                "<> 'pk' AND" +
+                    m_filter + " ORDER BY m.name, il.name, ii.seqno",
+                6, [&](Row& row) {
+                    Index& index = indexes[row[1]];
+                    index.table = row[0];
+                    index.origin = row[3];
+                    index.unique = row[2] == "1";
+                    index.columns.push_back((row[4].empty() ? "<expression>" : row[4]) +
+                                            (row[5] == "1" ? " DESC" : ""));
+                });
+        for (auto& [name, index] : indexes) {
+            std::string columns = joined(index.columns, ", ");
+            if (index.origin == "u") {
+                std::string key_name = index.table;
+                for (const std::string& column : index.columns) {
+                    key_name += "_" + column;
+                }
+                add(Kind::constraint, key_name + "_key", index.table,
+                    {{"constraint_type", "unique"}, {std::string(attr::columns), columns}});
+                continue;
+            }
+            std::map<std::string, std::string> attributes{
+                {std::string(attr::columns), std::move(columns)},
+                {"unique", index.unique ? "yes" : "no"}};
+            if (std::string predicate = predicate_of(m_index_sql[name]); !predicate.empty()) {
+                attributes["predicate"] = std::move(predicate);
+            }
+            add(Kind::index, name, index.table, std::move(attributes));
+        }
+    }
+
+    void read_foreign_keys() {
+        struct Key {
+            std::string table;
+            std::string parent;
+            std::vector<std::string> from;
+            std::vector<std::string> to;
+            std::string on_update;
+            std::string on_delete;
+            std::string match;
+        };
+        std::map<std::pair<std::string, int>, Key> keys;
+        m_query("SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, "
+                "f.on_delete, f.match FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f "
+                "WHERE m.type = 'table' AND" +
+                    m_filter + " ORDER BY m.name, f.id, f.seq",
+                8, [&](Row& row) {
+                    Key& key = keys[{row[0], std::stoi(row[1])}];
+                    if (key.table.empty()) {
+                        key = {row[0], row[2], {}, {}, row[5], row[6], row[7]};
+                    }
+                    key.from.push_back(row[3]);
+                    key.to.push_back(row[4]);
+                });
+        // Declared last is listed first (id 0): named in declaration order, a clash gets a number.
+        for (auto it = keys.rbegin(); it != keys.rend(); ++it) {
+            add_foreign_key(it->second);
+        }
+    }
+
+    template <class Key> void add_foreign_key(Key& key) {
+        std::string name = key.table;
+        for (const std::string& column : key.from) {
+            name += "_" + column;
+        }
+        name += "_fkey";
+        for (int n = 1; !m_fkey_names.insert({key.table, name}).second; ++n) {
+            name = name.substr(0, name.rfind("_fkey") + 5) + std::to_string(n);
+        }
+        // REFERENCES parent without columns means the parent's primary key.
+        if (std::all_of(key.to.begin(), key.to.end(),
+                        [](const std::string& column) { return column.empty(); })) {
+            key.to.clear();
+            for (const auto& [position, column] : m_primary_keys[key.parent]) {
+                key.to.push_back(column);
+            }
+        }
+        std::map<std::string, std::string> attributes{
+            {"constraint_type", "foreign key"},
+            {std::string(attr::columns), joined(key.from, ", ")},
+            {"references", key.parent + "(" + joined(key.to, ", ") + ")"},
+            {"on_update", key.on_update},
+            {"on_delete", key.on_delete}};
+        if (key.match != "NONE") {
+            attributes["match"] = key.match;
+        }
+        add(Kind::constraint, std::move(name), key.table, std::move(attributes));
+    }
+
+    void add_primary_keys() {
+        for (const auto& [table, columns] : m_primary_keys) {
+            std::vector<std::string> names;
+            for (const auto& [position, column] : columns) {
+                names.push_back(column);
+            }
+            add(Kind::constraint, table + "_pkey", table,
+                {{"constraint_type", "primary key"},
+                 {std::string(attr::columns), joined(names, ", ")}});
+        }
+    }
+
+    const CatalogQuery& m_query;
+    std::string m_filter;
+    SchemaSnapshot m_snapshot;
+    // Per table, its primary key's columns by their place in the key.
+    std::map<std::string, std::map<int, std::string>> m_primary_keys;
+    std::map<std::string, std::string> m_index_sql;
+    std::set<std::pair<std::string, std::string>> m_fkey_names;
+};
+
+} // namespace
+
+SchemaSnapshot read_sqlite_schema(const CatalogQuery& query, const Dialect& dialect) {
+    return SqliteReader(query, dialect).read();
+}
+
+} // namespace rev::db
