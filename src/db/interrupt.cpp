@@ -1,8 +1,7 @@
 #include <rev/interrupt.hpp>
 
-#include <csignal>
-
 #include <atomic>
+#include <csignal>
 #include <mutex>
 
 namespace rev {
@@ -53,7 +52,9 @@ CancelOnInterrupt::~CancelOnInterrupt() {
     g_requested.store(false);
 }
 
-bool interrupt_requested() noexcept { return g_requested.load(); }
+bool interrupt_requested() noexcept {
+    return g_requested.load();
+}
 
 void throw_if_interrupted() {
     if (g_requested.exchange(false)) {

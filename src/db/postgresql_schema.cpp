@@ -42,8 +42,8 @@ namespace attr = schema_attribute;
 
 // The name of `object` in schema alias `ns`, qualified unless it is the current schema.
 std::string named(const std::string& ns, const std::string& object) {
-    return "CASE WHEN " + ns + ".nspname = current_schema() THEN " + object + "::text ELSE " +
-           ns + ".nspname || '.' || " + object + " END";
+    return "CASE WHEN " + ns + ".nspname = current_schema() THEN " + object + "::text ELSE " + ns +
+           ".nspname || '.' || " + object + " END";
 }
 
 // The live columns of relation `relation` at the places the int2[] `keys` gives, "a, b".
@@ -251,28 +251,27 @@ private:
     void read_indexes() {
         // indoption: bit 1 is DESC, bit 2 NULLS FIRST; ASC NULLS LAST and DESC NULLS FIRST
         // are the defaults and go unsaid.
-        m_query("SELECT " + named("n", "c.relname") + ", " + named("n", "ic.relname") +
-                    ", CASE WHEN x.indisunique THEN 'yes' ELSE 'no' END, am.amname::text, "
-                    "pg_get_expr(x.indpred, x.indrelid, true), (SELECT "
-                    "string_agg(pg_get_indexdef(x.indexrelid, k, true) || CASE "
-                    "x.indoption[k - 1]::int & 3 WHEN 1 THEN ' DESC NULLS LAST' WHEN 2 THEN ' "
-                    "NULLS FIRST' WHEN 3 THEN ' DESC' ELSE '' END, ', ' ORDER BY k) FROM "
-                    "generate_series(1, x.indnkeyatts) k), (SELECT "
-                    "string_agg(pg_get_indexdef(x.indexrelid, k, true), ', ' ORDER BY k) FROM "
-                    "generate_series(x.indnkeyatts + 1, x.indnatts) k) FROM pg_index x JOIN "
-                    "pg_class ic ON ic.oid = x.indexrelid JOIN pg_am am ON am.oid = ic.relam" +
-                    of_relation("x.indrelid") + " WHERE" + relations() +
-                    " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = "
-                    "x.indexrelid AND k.contype IN ('p', 'u', 'x'))",
-                7, [&](Row& row) {
-                    std::map<std::string, std::string> attributes{
-                        {std::string(attr::columns), row[5]},
-                        {"unique", row[2]},
-                        {"method", row[3]}};
-                    set_if(attributes, "predicate", row[4]);
-                    set_if(attributes, "include", row[6]);
-                    add(Kind::index, row[1], row[0], std::move(attributes));
-                });
+        m_query(
+            "SELECT " + named("n", "c.relname") + ", " + named("n", "ic.relname") +
+                ", CASE WHEN x.indisunique THEN 'yes' ELSE 'no' END, am.amname::text, "
+                "pg_get_expr(x.indpred, x.indrelid, true), (SELECT "
+                "string_agg(pg_get_indexdef(x.indexrelid, k, true) || CASE "
+                "x.indoption[k - 1]::int & 3 WHEN 1 THEN ' DESC NULLS LAST' WHEN 2 THEN ' "
+                "NULLS FIRST' WHEN 3 THEN ' DESC' ELSE '' END, ', ' ORDER BY k) FROM "
+                "generate_series(1, x.indnkeyatts) k), (SELECT "
+                "string_agg(pg_get_indexdef(x.indexrelid, k, true), ', ' ORDER BY k) FROM "
+                "generate_series(x.indnkeyatts + 1, x.indnatts) k) FROM pg_index x JOIN "
+                "pg_class ic ON ic.oid = x.indexrelid JOIN pg_am am ON am.oid = ic.relam" +
+                of_relation("x.indrelid") + " WHERE" + relations() +
+                " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = "
+                "x.indexrelid AND k.contype IN ('p', 'u', 'x'))",
+            7, [&](Row& row) {
+                std::map<std::string, std::string> attributes{
+                    {std::string(attr::columns), row[5]}, {"unique", row[2]}, {"method", row[3]}};
+                set_if(attributes, "predicate", row[4]);
+                set_if(attributes, "include", row[6]);
+                add(Kind::index, row[1], row[0], std::move(attributes));
+            });
     }
 
     void read_triggers() {

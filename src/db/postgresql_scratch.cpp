@@ -51,8 +51,8 @@ std::string run(soci::session& session, const std::string& statement) {
         const ExecStatusType status = libpq().result_status(result.get());
         if (failure.empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
             const char* message = libpq().result_error_field(result.get(), PG_DIAG_MESSAGE_PRIMARY);
-            failure = message != nullptr ? message
-                                         : one_line(libpq().result_error_message(result.get()));
+            failure =
+                message != nullptr ? message : one_line(libpq().result_error_message(result.get()));
         }
     }
     return failure;
@@ -100,8 +100,8 @@ public:
         }
         m_admin = maintenance_session(m_server);
         if (const std::string failure = run(*m_admin, statement); !failure.empty()) {
-            throw DatabaseError(m_server.display + ": cannot create a scratch database: " +
-                                failure);
+            throw DatabaseError(m_server.display +
+                                ": cannot create a scratch database: " + failure);
         }
         try {
             m_database = connect_postgresql(

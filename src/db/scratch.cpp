@@ -22,8 +22,8 @@ public:
         const std::filesystem::path base = std::filesystem::temp_directory_path(ec);
         std::string pattern = ((ec ? "/tmp" : base) / "rev-scratch-XXXXXX").string();
         if (::mkdtemp(pattern.data()) == nullptr) {
-            throw DatabaseError(pattern + ": cannot create a scratch folder: " +
-                                std::strerror(errno));
+            throw DatabaseError(pattern +
+                                ": cannot create a scratch folder: " + std::strerror(errno));
         }
         m_path = pattern;
     }

@@ -13,8 +13,9 @@
 //               constraint_type "foreign key", columns, references "table(cols)", on_delete,
 //                 on_update, match (when not NONE); named <table>_<columns>_fkey
 //               constraint_type "check", check (the expression); named as declared with
-//                 CONSTRAINT, else <table>_check, <table>_check1, ... in declaration order.
-//                 SQLite's catalog does not list CHECKs: they are read from the CREATE TABLE.
+//                 CONSTRAINT, else <table>_<column>_check when it uses one column, else
+//                 <table>_check (then ..._check1, ...). SQLite's catalog does not list CHECKs:
+//                 they are read from the CREATE TABLE's text.
 //               The generated names follow PostgreSQL's defaults, so that both engines name
 //               the same declaration alike.
 //   index       columns ("a, b DESC"; "<expression>" for an expression), unique, predicate
@@ -22,6 +23,7 @@
 //   view        definition (its CREATE VIEW, white space normalised)
 //   trigger     definition (its CREATE TRIGGER, white space normalised)
 #include "db/schema_reader.hpp"
+#include "db/sqlite_sql_text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -37,142 +39,12 @@ using Kind = SchemaObject::Kind;
 using Row = std::vector<std::string>;
 namespace attr = schema_attribute;
 
-std::string upper(std::string_view text) {
-    std::string result(text);
-    std::transform(result.begin(), result.end(), result.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return result;
-}
-
 std::string joined(const std::vector<std::string>& parts, std::string_view separator) {
     std::string text;
     for (const std::string& part : parts) {
         text += (text.empty() ? "" : std::string(separator)) + part;
     }
     return text;
-}
-
-// Skips over the quoted string, identifier or comment at `at`, if there is one; returns where
-// it ends.
-std::size_t skip_quoted(std::string_view sql, std::size_t at) {
-    const char c = sql[at];
-    if (c == '\'' || c == '"' || c == '`' || c == '[') {
-        const char close = c == '[' ? ']' : c;
-        std::size_t end = sql.find(close, at + 1);
-        // A doubled quote is one quote character inside the string.
-        while (end != std::string_view::npos && close != ']' && end + 1 < sql.size() &&
-               sql[end + 1] == close) {
-            end = sql.find(close, end + 2);
-        }
-        return end == std::string_view::npos ? sql.size() : end + 1;
-    }
-    if (sql.substr(at, 2) == "--") {
-        const std::size_t end = sql.find('\n', at);
-        return end == std::string_view::npos ? sql.size() : end + 1;
-    }
-    if (sql.substr(at, 2) == "/*") {
-        const std::size_t end = sql.find("*/", at + 2);
-        return end == std::string_view::npos ? sql.size() : end + 2;
-    }
-    return at;
-}
-
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-
-// The tokens of `sql` that matter to the scanners below: words (upper-cased), quoted names
-// (unquoted) and single punctuation characters, with where each one starts.
-struct Token {
-    std::string text;
-    std::size_t start = 0;
-    bool word = false;
-};
-
-std::vector<Token> tokens_of(std::string_view sql) {
-    std::vector<Token> tokens;
-    std::size_t at = 0;
-    while (at < sql.size()) {
-        if (const std::size_t end = skip_quoted(sql, at); end != at) {
-            if (sql[at] != '-' && sql[at] != '/') {
-                tokens.push_back({std::string(sql.substr(at + 1, end - at - 2)), at, false});
-            }
-            at = end;
-        } else if (is_word_char(sql[at])) {
-            std::size_t word_end = at;
-            while (word_end < sql.size() && is_word_char(sql[word_end])) {
-                ++word_end;
-            }
-            tokens.push_back({upper(sql.substr(at, word_end - at)), at, true});
-            at = word_end;
-        } else {
-            if (std::isspace(static_cast<unsigned char>(sql[at])) == 0) {
-                tokens.push_back({std::string(1, sql[at]), at, false});
-            }
-            ++at;
-        }
-    }
-    return tokens;
-}
-
-// Where the parenthesised group that opens at tokens[open] closes.
-std::size_t closing(const std::vector<Token>& tokens, std::size_t open) {
-    int depth = 0;
-    for (std::size_t i = open; i < tokens.size(); ++i) {
-        if (!tokens[i].word && tokens[i].text == "(") {
-            ++depth;
-        } else if (!tokens[i].word && tokens[i].text == ")" && --depth == 0) {
-            return i;
-        }
-    }
-    return tokens.size() - 1;
-}
-
-struct Check {
-    std::string name;
-    std::string expression;
-};
-
-// The CHECK constraints of a CREATE TABLE, with the name CONSTRAINT gave them ("" if none).
-std::vector<Check> checks_of(std::string_view sql) {
-    const std::vector<Token> tokens = tokens_of(sql);
-    std::vector<Check> checks;
-    std::string pending_name;
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        if (tokens[i].word && tokens[i].text == "CONSTRAINT" && i + 1 < tokens.size()) {
-            pending_name = tokens[++i].text;
-            continue;
-        }
-        if (tokens[i].word && tokens[i].text == "CHECK" && i + 1 < tokens.size() &&
-            tokens[i + 1].text == "(") {
-            const std::size_t close = closing(tokens, i + 1);
-            const std::size_t from = tokens[i + 1].start + 1;
-            checks.push_back({pending_name, normalise_whitespace(sql.substr(
-                                                from, tokens[close].start - from))});
-            i = close;
-        }
-        pending_name.clear();
-    }
-    return checks;
-}
-
-// A partial index's WHERE clause, from its CREATE INDEX: what follows the last WHERE outside
-// parentheses.
-std::string predicate_of(std::string_view sql) {
-    const std::vector<Token> tokens = tokens_of(sql);
-    int depth = 0;
-    std::optional<std::size_t> where;
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        if (!tokens[i].word && tokens[i].text == "(") {
-            ++depth;
-        } else if (!tokens[i].word && tokens[i].text == ")") {
-            --depth;
-        } else if (depth == 0 && tokens[i].word && tokens[i].text == "WHERE") {
-            where = i;
-        }
-    }
-    if (!where || *where + 1 >= tokens.size()) {
-        return "";
-    }
-    return normalise_whitespace(sql.substr(tokens[*where + 1].start));
 }
 
 class SqliteReader {
@@ -186,6 +58,7 @@ public:
         read_indexes();
         read_foreign_keys();
         add_primary_keys();
+        add_checks();
         m_snapshot.normalise();
         return std::move(m_snapshot);
     }
@@ -234,14 +107,34 @@ private:
             attributes["strict"] = "yes";
         }
         add(Kind::table, row[1], "", std::move(attributes));
-        int unnamed = 0;
         for (Check& check : checks_of(row[3])) {
+            m_checks.emplace_back(row[1], std::move(check));
+        }
+    }
+
+    // Named as PostgreSQL names them, which needs the table's columns: <table>_<column>_check
+    // when the expression uses one column, else <table>_check; a clash gets a number.
+    void add_checks() {
+        std::set<std::pair<std::string, std::string>> taken;
+        for (auto& [table, check] : m_checks) {
             std::string name = check.name;
             if (name.empty()) {
-                name = row[1] + "_check" + (unnamed > 0 ? std::to_string(unnamed) : "");
-                ++unnamed;
+                std::set<std::string> used;
+                for (const Token& token : tokens_of(check.expression)) {
+                    if (const auto column = m_columns[table].find(upper(token.text));
+                        column != m_columns[table].end()) {
+                        used.insert(column->second);
+                    }
+                }
+                const std::string base =
+                    table + (used.size() == 1 ? "_" + *used.begin() : "") + "_check";
+                name = base;
+                for (int n = 1; taken.contains({table, name}); ++n) {
+                    name = base + std::to_string(n);
+                }
             }
-            add(Kind::constraint, std::move(name), row[1],
+            taken.insert({table, name});
+            add(Kind::constraint, std::move(name), table,
                 {{"constraint_type", "check"}, {"check", std::move(check.expression)}});
         }
     }
@@ -265,6 +158,7 @@ private:
                     if (row[6] != "0") {
                         m_primary_keys[row[0]].emplace(std::stoi(row[6]), row[2]);
                     }
+                    m_columns[row[0]][upper(row[2])] = row[2];
                     add(Kind::column, row[2], row[0], std::move(attributes));
                 });
     }
@@ -277,19 +171,20 @@ private:
             std::vector<std::string> columns;
         };
         std::map<std::string, Index> indexes;
-        m_query("SELECT m.name, il.name, il.\"unique\", il.origin, ii.name, ii.\"desc\" FROM "
-                "sqlite_schema m JOIN pragma_index_list(m.name) il JOIN "
-                "pragma_index_xinfo(il.name) ii WHERE m.type = 'table' AND ii.key = 1 AND il.origin "
-                "<> 'pk' AND" +
-                    m_filter + " ORDER BY m.name, il.name, ii.seqno",
-                6, [&](Row& row) {
-                    Index& index = indexes[row[1]];
-                    index.table = row[0];
-                    index.origin = row[3];
-                    index.unique = row[2] == "1";
-                    index.columns.push_back((row[4].empty() ? "<expression>" : row[4]) +
-                                            (row[5] == "1" ? " DESC" : ""));
-                });
+        m_query(
+            "SELECT m.name, il.name, il.\"unique\", il.origin, ii.name, ii.\"desc\" FROM "
+            "sqlite_schema m JOIN pragma_index_list(m.name) il JOIN "
+            "pragma_index_xinfo(il.name) ii WHERE m.type = 'table' AND ii.key = 1 AND il.origin "
+            "<> 'pk' AND" +
+                m_filter + " ORDER BY m.name, il.name, ii.seqno",
+            6, [&](Row& row) {
+                Index& index = indexes[row[1]];
+                index.table = row[0];
+                index.origin = row[3];
+                index.unique = row[2] == "1";
+                index.columns.push_back((row[4].empty() ? "<expression>" : row[4]) +
+                                        (row[5] == "1" ? " DESC" : ""));
+            });
         for (auto& [name, index] : indexes) {
             std::string columns = joined(index.columns, ", ");
             if (index.origin == "u") {
@@ -340,7 +235,8 @@ private:
         }
     }
 
-    template <class Key> void add_foreign_key(Key& key) {
+    template <class Key>
+    void add_foreign_key(Key& key) {
         std::string name = key.table;
         for (const std::string& column : key.from) {
             name += "_" + column;
@@ -387,6 +283,9 @@ private:
     // Per table, its primary key's columns by their place in the key.
     std::map<std::string, std::map<int, std::string>> m_primary_keys;
     std::map<std::string, std::string> m_index_sql;
+    // Per table, its columns by their upper-cased names (SQLite's names ignore case).
+    std::map<std::string, std::map<std::string, std::string>> m_columns;
+    std::vector<std::pair<std::string, Check>> m_checks;
     std::set<std::pair<std::string, std::string>> m_fkey_names;
 };
 
