@@ -35,7 +35,9 @@ std::size_t skip_quoted(std::string_view sql, std::size_t at) {
     return at;
 }
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+bool is_word_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
 
 // Where the parenthesised group that opens at tokens[open] closes.
 std::size_t closing(const std::vector<Token>& tokens, std::size_t open) {
@@ -98,8 +100,8 @@ std::vector<Check> checks_of(std::string_view sql) {
             tokens[i + 1].text == "(") {
             const std::size_t close = closing(tokens, i + 1);
             const std::size_t from = tokens[i + 1].start + 1;
-            checks.push_back({pending_name, normalise_whitespace(sql.substr(
-                                                from, tokens[close].start - from))});
+            checks.push_back(
+                {pending_name, normalise_whitespace(sql.substr(from, tokens[close].start - from))});
             i = close;
         }
         pending_name.clear();
