@@ -1,4 +1,4 @@
-// SQLite's catalog reader: sqlite_schema joined with the table-valued pragma functions, five
+// SQLite's catalog reader: sqlite_schema joined with the table-valued pragma functions, six
 // queries whatever the number of tables.
 //
 // What SQLite keeps, and how it is named here:
@@ -80,11 +80,16 @@ private:
     }
 
     void read_objects() {
-        m_query("SELECT m.type, m.name, m.tbl_name, COALESCE(m.sql, ''), COALESCE(l.wr, 0), "
-                "COALESCE(l.strict, 0) FROM sqlite_schema m LEFT JOIN pragma_table_list l ON "
-                "l.schema = 'main' AND l.name = m.name WHERE" +
+        // Apart: joined with sqlite_schema, pragma_table_list is read again for every row.
+        m_query("SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main' AND (wr "
+                "OR strict)",
+                3, [&](Row& row) {
+                    m_table_flags[row[0]] = {row[1] == "1", row[2] == "1"};
+                });
+        m_query("SELECT m.type, m.name, m.tbl_name, COALESCE(m.sql, '') FROM sqlite_schema m "
+                "WHERE" +
                     m_filter,
-                6, [&](Row& row) {
+                4, [&](Row& row) {
                     const std::string& type = row[0];
                     if (type == "table") {
                         table(row);
@@ -100,10 +105,11 @@ private:
 
     void table(const Row& row) {
         std::map<std::string, std::string> attributes;
-        if (row[4] == "1") {
+        const auto [without_rowid, strict] = m_table_flags[row[1]];
+        if (without_rowid) {
             attributes["without_rowid"] = "yes";
         }
-        if (row[5] == "1") {
+        if (strict) {
             attributes["strict"] = "yes";
         }
         add(Kind::table, row[1], "", std::move(attributes));
@@ -283,6 +289,8 @@ private:
     // Per table, its primary key's columns by their place in the key.
     std::map<std::string, std::map<int, std::string>> m_primary_keys;
     std::map<std::string, std::string> m_index_sql;
+    // WITHOUT ROWID and STRICT, for the tables that are either.
+    std::map<std::string, std::pair<bool, bool>> m_table_flags;
     // Per table, its columns by their upper-cased names (SQLite's names ignore case).
     std::map<std::string, std::map<std::string, std::string>> m_columns;
     std::vector<std::pair<std::string, Check>> m_checks;
