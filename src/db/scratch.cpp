@@ -3,9 +3,8 @@
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include <stdlib.h> // NOLINT(modernize-deprecated-headers): mkdtemp is POSIX, not <cstdlib>
-
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 

@@ -144,6 +144,23 @@ TEST_CASE("Backend scratch: SQLite in memory cannot be copied", "[backend][scrat
           }) == "sqlite://: cannot copy an in-memory database into a scratch database");
 }
 
+TEST_CASE("Backend scratch: made on options.server, whose database name is ignored",
+          "[backend][scratch][postgresql]") {
+    BackendFixture db;
+    require_postgresql(db);
+    ScratchOptions options;
+    options.server = rev::parse_database_url(db.url_text() + " dbname=postgres", db.dir().path());
+    std::string where;
+    {
+        const auto scratch = create_scratch(db.url(), rev::VersionTables{}, options);
+        where = where_of(*scratch);
+        CHECK(where.starts_with("rev_scratch_"));
+        CHECK(where.size() == 28);
+        CHECK(scratch->database().snapshot().objects.empty());
+    }
+    CHECK(still_there(db, where) == "(no error)");
+}
+
 TEST_CASE("Backend scratch: a role that may not create databases is told so, password masked",
           "[backend][scratch][postgresql]") {
     BackendFixture db;
