@@ -25,7 +25,11 @@ std::unique_ptr<Database> connect(const DatabaseUrl& url, const VersionTables& t
                                   IfMissing if_missing);
 
 // A database made for one run and dropped when this object is destroyed, also when an error or
-// Ctrl-C ends the run: `rev verify`'s scratch. It never touches the configured database.
+// Ctrl-C ends the run: `rev verify`'s scratch. It never touches the configured database. For
+// Ctrl-C, the run holds a rev::CancelOnInterrupt and calls throw_if_interrupted() between its
+// steps (rev/interrupt.hpp): the destructor then drops the scratch while InterruptedError
+// unwinds. A signal the run does not catch so leaves a PostgreSQL scratch (rev_scratch_<hex>)
+// behind.
 class ScratchDatabase {
 public:
     virtual ~ScratchDatabase() = default;

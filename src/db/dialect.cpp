@@ -282,18 +282,8 @@ std::string Dialect::count_applied() const {
     return "SELECT CAST(COUNT(*) AS TEXT) FROM " + qualified("");
 }
 
-std::string Dialect::select_tables() const {
-    const std::string own = " AND name NOT IN (" + quote(m_tables.table) + ", " +
-                            quote(m_tables.table + "_log") + ", " +
-                            quote(m_tables.table + "_meta") + ")";
-    if (m_kind == DatabaseUrl::Kind::sqlite) {
-        return "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" +
-               own + " ORDER BY name";
-    }
-    return "SELECT name FROM (SELECT CAST(table_name AS TEXT) AS name FROM "
-           "information_schema.tables WHERE table_schema = current_schema() AND table_type = "
-           "'BASE TABLE') t WHERE true" +
-           own + " ORDER BY name";
+std::vector<std::string> Dialect::own_tables() const {
+    return {m_tables.table, m_tables.table + "_log", m_tables.table + "_meta"};
 }
 
 long long Dialect::lock_key() const {

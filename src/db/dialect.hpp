@@ -36,6 +36,10 @@ public:
     Dialect(DatabaseUrl::Kind kind, VersionTables tables);
 
     DatabaseUrl::Kind kind() const { return m_kind; }
+    const VersionTables& tables() const { return m_tables; }
+    // The names of rev's own tables (the applied table, `_log`, `_meta`), which schema
+    // snapshots leave out.
+    std::vector<std::string> own_tables() const;
 
     std::vector<std::string> create_tables() const;
     // Layout 2 added the state of unfinished steps and the log's detail.
@@ -51,7 +55,6 @@ public:
     std::string select_applied() const;
     std::string count_applied() const;
     std::string select_log(std::size_t limit) const;
-    std::string select_tables() const;
 
     // The advisory lock key that serialises rev processes on this version table (PostgreSQL).
     long long lock_key() const;

@@ -59,6 +59,10 @@ public:
         return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
     }
 
+    SchemaSnapshot snapshot() override {
+        return read_postgresql_schema(catalog_query(), dialect());
+    }
+
     void run_script(const Script& script) override {
         PGconn* connection = native();
         if (libpq().send_query(connection, script.text.c_str()) != 1) {

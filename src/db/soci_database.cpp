@@ -204,14 +204,14 @@ std::vector<LogEntry> SociDatabase::log(std::size_t limit) {
     return result;
 }
 
-// Tables only, for now: the engines' catalog readers replace this.
-SchemaSnapshot SociDatabase::snapshot() {
-    SchemaSnapshot result;
-    for (std::string& table : query(m_dialect.select_tables())) {
-        result.objects.push_back({SchemaObject::Kind::table, std::move(table), "", {}});
-    }
-    result.normalise();
-    return result;
+CatalogQuery SociDatabase::catalog_query() {
+    return [this](const std::string& statement, std::size_t columns, const RowHandler& on_row) {
+        try {
+            read_rows(statement, columns, on_row);
+        } catch (const soci::soci_error& error) {
+            fail("cannot read the schema", error);
+        }
+    };
 }
 
 void SociDatabase::lock(std::chrono::milliseconds timeout) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/dialect.hpp"
+#include "db/schema_reader.hpp"
 
 #include <rev/connect.hpp>
 
@@ -24,7 +25,6 @@ public:
     bool has_version_tables() override;
     std::vector<AppliedRevision> applied() override;
     std::vector<LogEntry> log(std::size_t limit) override;
-    SchemaSnapshot snapshot() override;
     StepRunner& runner() override { return *this; }
 
     // Polls try_lock() until it succeeds or `timeout` passes.
@@ -63,6 +63,9 @@ protected:
     // engine has a faster way.
     virtual void read_rows(const std::string& statement, std::size_t columns,
                            const RowHandler& on_row);
+    // The engine's catalog queries for its schema reader: errors say the schema could not be
+    // read, naming the database.
+    CatalogQuery catalog_query();
     [[noreturn]] void fail(const std::string& doing, const std::exception& error) const;
 
 private:
@@ -92,5 +95,13 @@ std::string one_line(const std::string& message);
 std::unique_ptr<Database> connect_sqlite(const DatabaseUrl& url, const VersionTables& tables,
                                          IfMissing if_missing);
 std::unique_ptr<Database> connect_postgresql(const DatabaseUrl& url, const VersionTables& tables);
+
+// create_scratch's engines (scratch.cpp, postgresql_scratch.cpp).
+std::unique_ptr<ScratchDatabase> create_sqlite_scratch(const DatabaseUrl& configured,
+                                                       const VersionTables& tables,
+                                                       const ScratchOptions& options);
+std::unique_ptr<ScratchDatabase> create_postgresql_scratch(const DatabaseUrl& configured,
+                                                           const VersionTables& tables,
+                                                           const ScratchOptions& options);
 
 } // namespace rev::db
