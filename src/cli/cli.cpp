@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <rev/error.hpp>
+#include <rev/interrupt.hpp>
 #include <rev/loader.hpp>
 #include <rev/migrate.hpp>
 #include <rev/revision_set.hpp>
@@ -317,6 +318,9 @@ int run(int argc, char** argv) {
     } catch (const UsageError& error) {
         std::cerr << "rev: error: " << error.what() << "\n";
         return k_exit_usage;
+    } catch (const InterruptedError& error) {
+        std::cerr << "rev: error: " << error.what() << "\n";
+        return k_exit_interrupted;
     } catch (const LoadError& error) {
         for (const Diagnostic& defect : error.defects()) {
             std::cerr << "rev: error: " << defect.to_string() << "\n";

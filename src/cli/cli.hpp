@@ -28,6 +28,8 @@ constexpr int k_exit_findings = 1;
 constexpr int k_exit_usage = 2;
 // `rev check` could not look: no config, an unreachable database.
 constexpr int k_exit_unchecked = 3;
+// Ctrl-C (SIGINT) or SIGTERM, as shells report a process killed by SIGINT.
+constexpr int k_exit_interrupted = 130;
 
 // Options that every command accepts, before or after its name.
 // Empty strings stand for "not given".
