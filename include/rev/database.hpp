@@ -11,6 +11,15 @@
 
 namespace rev {
 
+// A lock this session holds on a table in its open transaction, as the engine reports it:
+// `table` named as snapshots name it, `mode` in the engine's words ("ShareLock").
+struct TableLock {
+    std::string table;
+    std::string mode;
+
+    bool operator==(const TableLock&) const = default;
+};
+
 // One connection to one database, like SOCI's session: the records rev keeps there, the lock
 // that serialises rev processes, the StepRunner that applies scripts to it, and schema
 // introspection for `rev verify`, `lint` and `schema`.
@@ -37,6 +46,9 @@ public:
     // Schema introspection: every object of the schemas rev looks at (rev's own tables
     // excluded), normalised, read from the engine's catalog.
     virtual SchemaSnapshot snapshot() = 0;
+    // The table locks this session holds in its open transaction, for `rev lint`'s `locking`.
+    // Engines that lock the whole database instead (SQLite) report none.
+    virtual std::vector<TableLock> held_table_locks() = 0;
 
     // The runner that moves this database.
     virtual StepRunner& runner() = 0;

@@ -44,8 +44,10 @@ struct ProofProblem {
 
 struct RevisionProof {
     RevisionGraph::Vertex revision = 0;
-    // What up.sql changed (S0 -> S1): what `rev lint` judges.
+    // What up.sql changed (S0 -> S1), and the table locks it held when it finished (in its
+    // transaction; none for a non-transactional revision): what `rev lint` judges.
     std::vector<SchemaChange> up_changes;
+    std::vector<TableLock> up_locks;
     std::vector<ProofProblem> problems;
     // A script failed: the run stops there, since what follows depends on it.
     bool script_failed = false;

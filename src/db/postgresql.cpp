@@ -63,6 +63,20 @@ public:
         return read_postgresql_schema(catalog_query(), dialect());
     }
 
+    std::vector<TableLock> held_table_locks() override {
+        std::vector<TableLock> locks;
+        for_each_row("SELECT CASE WHEN n.nspname = current_schema() THEN c.relname::text ELSE "
+                     "n.nspname || '.' || c.relname END, l.mode FROM pg_locks l JOIN pg_class c "
+                     "ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+                     "l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND "
+                     "c.relkind IN ('r', 'p') AND n.nspname <> 'pg_catalog' AND n.nspname <> "
+                     "'information_schema' ORDER BY 1, 2",
+                     2, [&locks](Row& row) {
+                         locks.push_back({std::move(row[0]), std::move(row[1])});
+                     });
+        return locks;
+    }
+
     void run_script(const Script& script) override {
         PGconn* connection = native();
         if (libpq().send_query(connection, script.text.c_str()) != 1) {

@@ -78,6 +78,7 @@ public:
     bool in_transaction() override { return sqlite_api::sqlite3_get_autocommit(native()) == 0; }
 
     SchemaSnapshot snapshot() override { return read_sqlite_schema(catalog_query(), dialect()); }
+    std::vector<TableLock> held_table_locks() override { return {}; }
 
     // Straight from SQLite: SOCI spends several times longer per row than SQLite does, which
     // shows in `current` and `status` on a long history.

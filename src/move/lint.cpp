@@ -57,6 +57,7 @@ public:
         for (const SchemaChange& change : m_changes) {
             judge(change);
         }
+        judge_locks();
         return std::move(m_findings);
     }
 
@@ -175,6 +176,38 @@ private:
                 "set NOT NULL on an existing column: fails if any row holds NULL, and breaks "
                 "code that writes NULL; backfill first, and check no code writes NULL");
         }
+    }
+
+    // `locking`: what the engine itself says the script locked, on tables that running code was
+    // already using. Only the two locks the safer ways avoid are reported: the SHARE lock of a
+    // CREATE INDEX without CONCURRENTLY, and the ACCESS EXCLUSIVE lock under which SET NOT NULL
+    // scans the table (PostgreSQL's names; SQLite reports no table locks).
+    void judge_locks() {
+        for (const TableLock& lock : m_proof.up_locks) {
+            if (m_added_tables.contains(lock.table) || m_removed_tables.contains(lock.table)) {
+                continue;
+            }
+            if (lock.mode == "ShareLock") {
+                add("locking", "table " + lock.table,
+                    "CREATE INDEX without CONCURRENTLY holds a SHARE lock that blocks every "
+                    "write to the table while the index builds; use CREATE INDEX CONCURRENTLY "
+                    "in a revision with transactional = false");
+            } else if (lock.mode == "AccessExclusiveLock" && sets_not_null(lock.table)) {
+                add("locking", "table " + lock.table,
+                    "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock that "
+                    "blocks reads and writes; add CHECK (column IS NOT NULL) NOT VALID, "
+                    "VALIDATE it in a later revision, then SET NOT NULL");
+            }
+        }
+    }
+
+    bool sets_not_null(const std::string& table) const {
+        const std::string nullable(schema_attribute::nullable);
+        return std::any_of(m_changes.begin(), m_changes.end(), [&](const SchemaChange& change) {
+            return change.kind == Change::changed && change.object().kind == Kind::column &&
+                   change.object().table == table && change.before->attribute(nullable) == "yes" &&
+                   change.after->attribute(nullable) == "no";
+        });
     }
 
     // A removed column with an added twin on the same table: a rename, reported once.

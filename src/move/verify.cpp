@@ -50,7 +50,7 @@ public:
         RevisionProof proof;
         proof.revision = vertex;
         const SchemaSnapshot s0 = m_scratch.snapshot();
-        if (!run(revision, revision.up_path(), files.up, proof)) {
+        if (!run(revision, revision.up_path(), files.up, proof, &proof.up_locks)) {
             return proof;
         }
         const SchemaSnapshot s1 = m_scratch.snapshot();
@@ -79,7 +79,7 @@ private:
     // Runs one script as upgrade would: in its own transaction unless the revision says not.
     // A failing script becomes the proof's problem; false then.
     bool run(const Revision& revision, const std::filesystem::path& path, const std::string& text,
-             RevisionProof& proof) {
+             RevisionProof& proof, std::vector<TableLock>* locks = nullptr) {
         if (m_options.check_interrupted) {
             m_options.check_interrupted();
         }
@@ -90,6 +90,9 @@ private:
             }
             runner.execute({text, path});
             if (revision.transactional) {
+                if (locks != nullptr) {
+                    *locks = m_scratch.held_table_locks();
+                }
                 runner.commit();
             }
             return true;

@@ -192,3 +192,41 @@ TEST_CASE("lint_branch_conflicts: two sides of a merge change one table", "[lint
         CHECK(rev::lint_branch_conflicts(graph, proofs).empty());
     }
 }
+
+TEST_CASE("lint_revision: locking, from the table locks the engine reports", "[lint]") {
+    const RevisionGraph graph = GraphBuilder().add("a1", {}).build();
+    std::vector<SchemaObject> indexed = base_schema();
+    indexed.push_back(SchemaObject{Kind::index, "i_users_id", "users", {{"columns", "id"}}});
+    RevisionProof proof = proof_of(0, base_schema(), indexed);
+    SECTION("CREATE INDEX without CONCURRENTLY on an existing table") {
+        proof.up_locks = {{"users", "ShareLock"}};
+        CHECK(lines_of(graph, rev::lint_revision(graph, proof)) ==
+              Lines{"versions/a1/up.sql: locking: table users: CREATE INDEX without CONCURRENTLY "
+                    "holds a SHARE lock that blocks every write to the table while the index "
+                    "builds; use CREATE INDEX CONCURRENTLY in a revision with transactional = "
+                    "false"});
+    }
+    SECTION("a table the revision creates is nobody's yet") {
+        std::vector<SchemaObject> with_posts = indexed;
+        with_posts.push_back(table("posts"));
+        proof = proof_of(0, base_schema(), with_posts);
+        proof.up_locks = {{"posts", "ShareLock"}, {"posts", "AccessExclusiveLock"}};
+        CHECK(rev::lint_revision(graph, proof).empty());
+    }
+    SECTION("SET NOT NULL, and not an ACCESS EXCLUSIVE lock alone") {
+        proof.up_locks = {{"users", "AccessExclusiveLock"}};
+        CHECK(rev::lint_revision(graph, proof).empty());
+        std::vector<SchemaObject> not_null = without(base_schema(), "email");
+        not_null.push_back(column("users", "email", "TEXT", "no"));
+        proof = proof_of(0, base_schema(), not_null);
+        proof.up_locks = {{"users", "AccessExclusiveLock"}};
+        CHECK(lines_of(graph, rev::lint_revision(graph, proof)) ==
+              Lines{"versions/a1/up.sql: add-not-null: column email on users: set NOT NULL on an "
+                    "existing column: fails if any row holds NULL, and breaks code that writes "
+                    "NULL; backfill first, and check no code writes NULL",
+                    "versions/a1/up.sql: locking: table users: SET NOT NULL scans the whole table "
+                    "under an ACCESS EXCLUSIVE lock that blocks reads and writes; add CHECK "
+                    "(column IS NOT NULL) NOT VALID, VALIDATE it in a later revision, then SET "
+                    "NOT NULL"});
+    }
+}
