@@ -75,7 +75,8 @@ private:
                     columns_of(m_changes, Change::added, added) == old_columns) {
                     m_renamed_from[removed] = added;
                     m_renamed_to.insert(added);
-                    add("rename", "table " + removed + " -> " + added,
+                    add("rename",
+                        std::string("table ").append(removed).append(" -> ").append(added),
                         "renamed: running code that uses the old name breaks; add the new "
                         "name beside the old one (a view), switch the code, then drop the old");
                     break;

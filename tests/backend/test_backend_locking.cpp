@@ -48,9 +48,9 @@ TEST_CASE("backend: held_table_locks names the tables a transaction locks", "[ba
     db.execute("CREATE TABLE held (a integer);");
     const auto database = db.connect();
     database->runner().begin();
-    database->runner().execute({db.is_postgresql() ? "LOCK TABLE held IN SHARE MODE;"
-                                                   : "INSERT INTO held VALUES (1);",
-                                "lock.sql"});
+    database->runner().execute(
+        {db.is_postgresql() ? "LOCK TABLE held IN SHARE MODE;" : "INSERT INTO held VALUES (1);",
+         "lock.sql"});
     const std::vector<rev::TableLock> locks = database->held_table_locks();
     database->runner().rollback();
     if (db.is_postgresql()) {

@@ -11,6 +11,7 @@ namespace {
 
 std::vector<std::string> messages(const std::vector<Finding>& findings) {
     std::vector<std::string> result;
+    result.reserve(findings.size());
     for (const Finding& finding : findings) {
         result.push_back(finding.message);
     }

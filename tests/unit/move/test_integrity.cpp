@@ -24,6 +24,7 @@ AppliedRevision applied_row(const rev::RevisionGraph& graph, const std::string& 
 
 std::vector<std::string> describe_all(const std::vector<ChangedFile>& changes) {
     std::vector<std::string> lines;
+    lines.reserve(changes.size());
     for (const ChangedFile& change : changes) {
         lines.push_back(change.describe());
     }
