@@ -16,6 +16,12 @@ struct Finding {
 
     Severity severity = Severity::error;
     std::string message;
+    // A stable name for scripts (docs/json.md): several-heads, duplicate-merge,
+    // unknown-revision, unfinished-step, changed-script, changed-down-script, changed-manifest,
+    // pending, load-error, no-database.
+    std::string code;
+    // The revision it concerns, when it concerns one.
+    std::string revision;
 };
 
 struct CheckOptions {

@@ -92,8 +92,6 @@ std::string describe_attribute_changes(const SchemaChange& change);
 
 // One line per object, for `rev schema`: "table users", "  column id: type integer, ...".
 std::string to_text(const SchemaSnapshot& snapshot);
-// {"objects": [{"kind": "table", "name": "users", "table": "", "attributes": {...}}, ...]}
-std::string to_json(const SchemaSnapshot& snapshot);
 
 // Collapses runs of white space to one space and trims both ends: view and trigger bodies as the
 // catalog gives them differ only in layout after a round trip through some engines.

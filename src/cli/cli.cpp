@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "json.hpp"
+
 #include <rev/error.hpp>
 #include <rev/interrupt.hpp>
 #include <rev/loader.hpp>
@@ -88,7 +90,7 @@ std::vector<po::option> negative_numbers_are_arguments(std::vector<std::string>&
     return result;
 }
 
-int dispatch(int argc, char** argv) {
+int dispatch(Context& context, int argc, char** argv) {
     GlobalOptions global;
     po::options_description visible("Global options");
     add_global_options(visible, global);
@@ -118,7 +120,7 @@ int dispatch(int argc, char** argv) {
         return vm.count("help") != 0 ? 0 : k_exit_usage;
     }
     const Command& command = command_for(vm["command"].as<std::string>());
-    Context context(global, std::cout);
+    context.options() = global;
     const Args args = vm.count("args") != 0 ? vm["args"].as<Args>() : Args{};
     return command.run(context, args);
 }
@@ -163,7 +165,11 @@ void Context::load_graph_in_background() {
 
 std::ostream& Context::progress() {
     static std::ostream null_stream(nullptr);
-    return m_options.quiet ? null_stream : m_out;
+    if (m_options.quiet) {
+        return null_stream;
+    }
+    // A JSON document is all that standard output may hold.
+    return m_json ? std::cerr : m_out;
 }
 
 namespace {
@@ -206,6 +212,25 @@ std::chrono::milliseconds Context::lock_timeout(double seconds) {
 }
 
 CommandLine::CommandLine(const Command& command) : m_command(command), m_options("Options") {}
+
+namespace {
+
+bool asks_for_json(const Args& args) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--format=json" ||
+            (args[i] == "--format" && i + 1 < args.size() && args[i + 1] == "json")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+void CommandLine::add_format() {
+    m_options.add_options()("format", po::value(&m_format)->value_name("FORMAT"),
+                            "'text' (default) or 'json'");
+}
 
 void CommandLine::add_positional(const char* name, int max, const po::value_semantic* semantic,
                                  const char* description) {
@@ -259,8 +284,14 @@ bool CommandLine::parse(Context& context, const Args& args) {
         }
         po::notify(vm);
     } catch (const po::error& error) {
+        // A script that asked for JSON gets its usage error as JSON too.
+        context.use_json(asks_for_json(args));
         throw usage_error(error);
     }
+    if (m_format != "text" && m_format != "json") {
+        throw UsageError("--format must be 'text' or 'json', not '" + m_format + "'");
+    }
+    context.use_json(m_format == "json");
     GlobalOptions& options = context.options();
     options.quiet = options.quiet || after.quiet;
     if (!after.config.empty()) {
@@ -311,31 +342,50 @@ const Command& command_named(std::string_view name) {
     throw std::logic_error("no command named " + std::string(name));
 }
 
-int run(int argc, char** argv) {
-    // The one catch: every rev::Error becomes one line per defect and an exit status.
-    try {
-        return dispatch(argc, argv);
-    } catch (const UsageError& error) {
-        std::cerr << "rev: error: " << error.what() << "\n";
+namespace {
+
+// The exit status for `error`, having said it on standard error.
+int report_error(const std::exception& error) {
+    if (const auto* usage = dynamic_cast<const UsageError*>(&error)) {
+        std::cerr << "rev: error: " << usage->what() << "\n";
         return k_exit_usage;
-    } catch (const InterruptedError& error) {
-        std::cerr << "rev: error: " << error.what() << "\n";
+    }
+    if (const auto* interrupted = dynamic_cast<const InterruptedError*>(&error)) {
+        std::cerr << "rev: error: " << interrupted->what() << "\n";
         return k_exit_interrupted;
-    } catch (const LoadError& error) {
-        for (const Diagnostic& defect : error.defects()) {
+    }
+    if (const auto* load = dynamic_cast<const LoadError*>(&error)) {
+        for (const Diagnostic& defect : load->defects()) {
             std::cerr << "rev: error: " << defect.to_string() << "\n";
         }
         return k_exit_error;
-    } catch (const Error& error) {
-        // A refusal may list several problems, one per line.
-        std::istringstream lines(error.what());
-        for (std::string line; std::getline(lines, line);) {
-            std::cerr << "rev: error: " << line << "\n";
-        }
-        return k_exit_error;
-    } catch (const std::exception& error) {
+    }
+    if (dynamic_cast<const Error*>(&error) == nullptr) {
         std::cerr << "rev: internal error: " << error.what() << "\n";
         return k_exit_error;
+    }
+    // A refusal may list several problems, one per line.
+    std::istringstream lines(error.what());
+    for (std::string line; std::getline(lines, line);) {
+        std::cerr << "rev: error: " << line << "\n";
+    }
+    return k_exit_error;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    // The one catch: every rev::Error becomes one line per defect and an exit status, and, for
+    // a command asked for JSON, a JSON object on standard output too.
+    Context context(GlobalOptions{}, std::cout);
+    try {
+        return dispatch(context, argc, argv);
+    } catch (const std::exception& error) {
+        const int status = report_error(error);
+        if (context.json()) {
+            print_json(context, error_json(error, status));
+        }
+        return status;
     }
 }
 

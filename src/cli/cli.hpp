@@ -53,8 +53,11 @@ public:
     // tables takes as long as the load. graph() waits for it and throws what it threw.
     void load_graph_in_background();
     std::ostream& out() { return m_out; }
-    // Progress goes here; -q silences it.
+    // Progress goes here (standard error when the output is JSON); -q silences it.
     std::ostream& progress();
+    // Whether the command was asked for `--format json`.
+    bool json() const { return m_json; }
+    void use_json(bool json) { m_json = json; }
 
     // --url, else REV_DATABASE_URL, else [database] url.
     DatabaseUrl database_url();
@@ -70,6 +73,7 @@ public:
 private:
     GlobalOptions m_options;
     std::ostream& m_out;
+    bool m_json = false;
     std::optional<Config> m_config;
     std::unique_ptr<RevisionGraph> m_graph;
     std::future<RevisionGraph> m_graph_loading;
@@ -90,6 +94,8 @@ public:
     explicit CommandLine(const Command& command);
 
     po::options_description_easy_init add_options() { return m_options.add_options(); }
+    // Declares `--format text|json`; parse() checks it and tells the context.
+    void add_format();
     // Declares the next positional argument; `max` -1 takes all that remain.
     void add_positional(const char* name, int max, const po::value_semantic* semantic,
                         const char* description);
@@ -105,6 +111,7 @@ private:
     po::options_description m_hidden;
     po::positional_options_description m_positional;
     std::string m_positional_help;
+    std::string m_format = "text";
 };
 
 const std::vector<Command>& commands();

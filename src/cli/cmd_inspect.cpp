@@ -1,6 +1,7 @@
 // Commands that read the graph without a database: heads, branches, history, show, graph.
 #include "cli.hpp"
 #include "format.hpp"
+#include "json.hpp"
 
 #include <rev/applied_set.hpp>
 #include <rev/connect.hpp>
@@ -57,13 +58,37 @@ std::vector<bool> applied_mask(Context& context,
     }
 }
 
+// Newest first, as the text; "applied" only when a database was read.
+void print_history_json(Context& context, const RevisionGraph::Vertices& shown,
+                        const std::vector<bool>& applied) {
+    const RevisionGraph& graph = context.graph();
+    toml::array revisions;
+    for (auto it = shown.rbegin(); it != shown.rend(); ++it) {
+        toml::table json = revision_json(graph, *it);
+        if (!applied.empty()) {
+            json.insert("applied", static_cast<bool>(applied[*it]));
+        }
+        revisions.push_back(std::move(json));
+    }
+    toml::table json = json_document();
+    json.insert("revisions", std::move(revisions));
+    print_json(context, json);
+}
+
 } // namespace
 
 int cmd_heads(Context& context, const Args& args) {
     CommandLine line(command_named("heads"));
     bool verbose = false;
     add_verbose(line, verbose);
+    line.add_format();
     if (!line.parse(context, args)) {
+        return 0;
+    }
+    if (context.json()) {
+        toml::table json = json_document();
+        json.insert("heads", revisions_json(context.graph(), context.graph().heads()));
+        print_json(context, json);
         return 0;
     }
     for (auto head : context.graph().heads()) {
@@ -76,10 +101,23 @@ int cmd_branches(Context& context, const Args& args) {
     CommandLine line(command_named("branches"));
     bool verbose = false;
     add_verbose(line, verbose);
+    line.add_format();
     if (!line.parse(context, args)) {
         return 0;
     }
     const RevisionGraph& graph = context.graph();
+    if (context.json()) {
+        toml::array points;
+        for (auto point : graph.branch_points()) {
+            toml::table json = revision_json(graph, point);
+            json.insert("children", ids_json(graph, graph.children(point)));
+            points.push_back(std::move(json));
+        }
+        toml::table json = json_document();
+        json.insert("branch_points", std::move(points));
+        print_json(context, json);
+        return 0;
+    }
     for (auto point : graph.branch_points()) {
         print_revision(context, point, verbose);
         for (auto child : graph.children(point)) {
@@ -96,6 +134,7 @@ int cmd_history(Context& context, const Args& args) {
     add_verbose(line, verbose);
     line.add_options()("rev-range,r", po::value(&range_text)->value_name("RANGE"),
                        "only LOWER:UPPER, e.g. base:head, REV:heads, REV:, :REV");
+    line.add_format();
     if (!line.parse(context, args)) {
         return 0;
     }
@@ -109,6 +148,10 @@ int cmd_history(Context& context, const Args& args) {
                                         ? graph.topological_order()
                                         : resolve_range(graph, parse_range(range_text));
     const std::vector<bool> applied = applied_mask(context, rows);
+    if (context.json()) {
+        print_history_json(context, shown, applied);
+        return 0;
+    }
     for (auto it = shown.rbegin(); it != shown.rend(); ++it) {
         if (verbose) {
             context.out() << revision_block(graph, *it) << "\n";
@@ -125,11 +168,18 @@ int cmd_show(Context& context, const Args& args) {
     std::string target_text;
     line.add_positional("REV", 1, po::value(&target_text)->required(),
                         "a revision: id, prefix or target such as head");
+    line.add_format();
     if (!line.parse(context, args)) {
         return 0;
     }
     const RevisionGraph& graph = context.graph();
     const RevisionGraph::Vertices vertices = resolve_target(graph, parse_target(target_text));
+    if (context.json()) {
+        toml::table json = json_document();
+        json.insert("revisions", revisions_json(graph, vertices));
+        print_json(context, json);
+        return 0;
+    }
     if (vertices.empty()) {
         context.out() << "<base>: nothing applied\n";
     }

@@ -1,6 +1,7 @@
 // Commands that move a database: upgrade, downgrade, stamp. The move itself is the library's
 // (rev/migrate.hpp); these parse, choose the runner and print.
 #include "cli.hpp"
+#include "json.hpp"
 
 #include <rev/dry_run.hpp>
 #include <rev/error.hpp>
@@ -57,13 +58,41 @@ TransactionMode transaction_mode(Context& context, const MoveArguments& argument
                      "'");
 }
 
-ApplyOptions apply_options(Context& context, const MoveArguments& arguments, MoveKind kind) {
+const char* kind_name(MoveKind kind) {
+    static constexpr const char* names[] = {"upgrade", "downgrade", "stamp"};
+    return names[static_cast<int>(kind)];
+}
+
+toml::table step_json(const RevisionGraph& graph, const Step& step) {
+    const Revision& revision = graph.revision(step.revision);
+    return toml::table{{"direction", step.direction == Direction::up ? "up" : "down"},
+                       {"revision", revision.id},
+                       {"message", revision.message}};
+}
+
+// The steps a move made (or, dry, would make), as --format json reports them.
+toml::table move_json(MoveKind kind, const std::string& database, bool dry, toml::array steps) {
+    toml::table json = json_document();
+    json.insert("database", database);
+    json.insert("kind", kind_name(kind));
+    json.insert("dry_run", dry);
+    json.insert("steps", std::move(steps));
+    return json;
+}
+
+ApplyOptions apply_options(Context& context, const MoveArguments& arguments, MoveKind kind,
+                           toml::array* done = nullptr) {
     ApplyOptions apply;
     apply.mode = transaction_mode(context, arguments);
     apply.stamp = kind == MoveKind::stamp;
     apply.purge_first = arguments.purge;
     if (!arguments.dry_run && !arguments.sql) {
-        apply.on_step = [&context](const StepOutcome& outcome) {
+        apply.on_step = [&context, done](const StepOutcome& outcome) {
+            if (done != nullptr) {
+                toml::table step = step_json(context.graph(), outcome.step);
+                step.insert("duration_ms", static_cast<std::int64_t>(outcome.duration_ms));
+                done->push_back(std::move(step));
+            }
             const Revision& revision = context.graph().revision(outcome.step.revision);
             context.progress() << (outcome.step.direction == Direction::up ? "  up    "
                                                                            : "  down  ")
@@ -111,6 +140,14 @@ int dry_run(Context& context, const MoveArguments& arguments, MoveKind kind) {
         }
     }
     const Plan plan = plan_move(kind, context.graph(), applied, parse_target(arguments.target));
+    if (context.json()) {
+        toml::array steps;
+        for (const Step& step : plan.steps) {
+            steps.push_back(step_json(context.graph(), step));
+        }
+        print_json(context, move_json(kind, url.display, true, std::move(steps)));
+        return 0;
+    }
     context.out() << "dry run on " << url.display << ": " << plan.steps.size()
                   << (plan.steps.size() == 1 ? " step" : " steps") << ", nothing is changed\n";
     DryRunRunner runner(context.out());
@@ -131,7 +168,8 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
         context.connect(kind == MoveKind::downgrade ? IfMissing::fail : IfMissing::create);
     MoveOptions options;
     options.kind = kind;
-    options.apply = apply_options(context, arguments, kind);
+    toml::array done;
+    options.apply = apply_options(context, arguments, kind, &done);
     options.purge = arguments.purge;
     options.on_warning = [&context](const std::string& message) { context.warn(message); };
     options.lock_timeout = context.lock_timeout(arguments.lock_timeout);
@@ -148,6 +186,12 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
                                                    std::to_string(elapsed.count()) + " ms")
                        << "; " << database->name() << " is at "
                        << (heads.empty() ? "base" : graph.id_list(heads)) << "\n";
+    if (context.json()) {
+        toml::table json = move_json(kind, database->name(), false, std::move(done));
+        json.insert("at", ids_json(graph, heads));
+        json.insert("duration_ms", static_cast<std::int64_t>(elapsed.count()));
+        print_json(context, json);
+    }
     return 0;
 }
 
@@ -155,11 +199,15 @@ int move_command(Context& context, const Args& args, MoveKind kind, std::string_
     CommandLine line(command_named(name));
     MoveArguments arguments;
     add_move_options(line, arguments, kind);
+    line.add_format();
     if (!line.parse(context, args)) {
         return 0;
     }
     if (arguments.sql && arguments.dry_run) {
         throw UsageError("--sql and --dry-run cannot be combined");
+    }
+    if (arguments.sql && context.json()) {
+        throw UsageError("--sql prints SQL; it cannot be combined with --format json");
     }
     return run_move(context, arguments, kind);
 }

@@ -1,6 +1,7 @@
 // Commands that guard and mend the agreement between a database and the revisions folder:
 // check, rehash, resolve (docs/safety.md).
 #include "cli.hpp"
+#include "json.hpp"
 
 #include <rev/check.hpp>
 #include <rev/error.hpp>
@@ -49,7 +50,8 @@ const RevisionGraph* check_folder(Context& context, const CheckOptions& options,
         return &graph;
     } catch (const LoadError& error) {
         for (const Diagnostic& defect : error.defects()) {
-            report.findings.push_back({Finding::Severity::error, defect.to_string()});
+            report.findings.push_back(
+                {Finding::Severity::error, defect.to_string(), "load-error", ""});
         }
         return nullptr;
     }
@@ -62,9 +64,10 @@ void check_database_of(Context& context, const RevisionGraph& graph, const Check
     if (!database) {
         if (options.up_to_date && graph.size() > 0) {
             report.findings.push_back(
-                {Finding::Severity::error, report.database +
-                                               ": the database does not exist yet, so nothing is "
-                                               "applied; run 'rev upgrade head'"});
+                {Finding::Severity::error,
+                 report.database + ": the database does not exist yet, so nothing is applied; "
+                                   "run 'rev upgrade head'",
+                 "pending", ""});
         }
         return;
     }
@@ -116,38 +119,39 @@ void print_text(Context& context, const CheckReport& report) {
 void print_json(Context& context, const CheckReport& report) {
     toml::array findings;
     for (const Finding& finding : report.findings) {
-        findings.push_back(toml::table{{"severity", severity_name(finding.severity)},
-                                       {"message", finding.message}});
+        toml::table item{{"severity", severity_name(finding.severity)},
+                         {"code", finding.code},
+                         {"message", finding.message}};
+        if (!finding.revision.empty()) {
+            item.insert("revision", finding.revision);
+        }
+        findings.push_back(std::move(item));
     }
-    toml::table json{{"ok", report.exit_code() == 0},
-                     {"exit_code", report.exit_code()},
-                     {"folder", report.folder},
-                     {"database", report.database},
-                     {"findings", std::move(findings)}};
+    toml::table json = json_document();
+    json.insert("ok", report.exit_code() == 0);
+    json.insert("exit_code", report.exit_code());
+    json.insert("folder", report.folder);
+    json.insert("database", report.database);
+    json.insert("findings", std::move(findings));
     if (!report.unchecked.empty()) {
         json.insert("could_not_check", report.unchecked);
     }
-    context.out() << toml::json_formatter{json} << "\n";
+    print_json(context, json);
 }
 
 } // namespace
 
 int cmd_check(Context& context, const Args& args) {
     CommandLine line(command_named("check"));
-    std::string format = "text";
     CheckOptions options;
-    line.add_options() //
-        ("up-to-date", po::bool_switch(&options.up_to_date),
-         "a revision not applied yet is a finding (for application start-up)") //
-        ("format", po::value(&format)->value_name("FORMAT"), "'text' (default) or 'json'");
+    line.add_options()("up-to-date", po::bool_switch(&options.up_to_date),
+                       "a revision not applied yet is a finding (for application start-up)");
+    line.add_format();
     if (!line.parse(context, args)) {
         return 0;
     }
-    if (format != "text" && format != "json") {
-        throw UsageError("--format must be 'text' or 'json', not '" + format + "'");
-    }
     const CheckReport report = run_check(context, options);
-    if (format == "json") {
+    if (context.json()) {
         print_json(context, report);
     } else {
         print_text(context, report);

@@ -1,6 +1,7 @@
 // Commands that read schemas: schema, verify, lint (docs/verify.md, docs/lint.md).
 #include "cli.hpp"
 #include "format.hpp"
+#include "json.hpp"
 #include "proof_run.hpp"
 
 #include <rev/error.hpp>
@@ -18,13 +19,6 @@
 namespace rev::cli {
 
 namespace {
-
-std::string checked_format(const std::string& format) {
-    if (format != "text" && format != "json") {
-        throw UsageError("--format must be 'text' or 'json', not '" + format + "'");
-    }
-    return format;
-}
 
 // Exit 3 says rev could not look, as for `rev check`; the reason goes where errors go.
 void report_could_not_run(const std::string& reason) {
@@ -63,14 +57,15 @@ void print_verify_json(Context& context, const RevisionGraph& graph, const Proof
                                         {"holds", proof.holds()},
                                         {"problems", std::move(problems)}});
     }
-    toml::table json{{"ok", exit_code == 0},
-                     {"exit_code", exit_code},
-                     {"engine", run.engine},
-                     {"revisions", std::move(revisions)}};
+    toml::table json = json_document();
+    json.insert("ok", exit_code == 0);
+    json.insert("exit_code", exit_code);
+    json.insert("engine", run.engine);
+    json.insert("revisions", std::move(revisions));
     if (!run.could_not_run.empty()) {
         json.insert("could_not_run", run.could_not_run);
     }
-    context.out() << toml::json_formatter{json} << "\n";
+    print_json(context, json);
 }
 
 int verify_exit_code(const ProofRun& run) {
@@ -104,29 +99,35 @@ void print_lint_json(Context& context, const RevisionGraph& graph,
         }
         items.push_back(std::move(item));
     }
-    toml::table json{{"ok", exit_code == 0},
-                     {"exit_code", exit_code},
-                     {"engine", run.engine},
-                     {"findings", std::move(items)}};
+    toml::table json = json_document();
+    json.insert("ok", exit_code == 0);
+    json.insert("exit_code", exit_code);
+    json.insert("engine", run.engine);
+    json.insert("findings", std::move(items));
     if (!run.could_not_run.empty()) {
         json.insert("could_not_run", run.could_not_run);
     }
-    context.out() << toml::json_formatter{json} << "\n";
+    print_json(context, json);
 }
 
 } // namespace
 
 int cmd_schema(Context& context, const Args& args) {
     CommandLine line(command_named("schema"));
-    std::string format = "text";
-    line.add_options()("format", po::value(&format)->value_name("FORMAT"),
-                       "'text' (default) or 'json'");
+    line.add_format();
     if (!line.parse(context, args)) {
         return 0;
     }
-    checked_format(format);
-    const SchemaSnapshot snapshot = context.connect(IfMissing::fail)->snapshot();
-    context.out() << (format == "json" ? to_json(snapshot) + "\n" : to_text(snapshot));
+    auto database = context.connect(IfMissing::fail);
+    const SchemaSnapshot snapshot = database->snapshot();
+    if (context.json()) {
+        toml::table json = json_document();
+        json.insert("database", database->name());
+        json.insert("objects", schema_objects_json(snapshot));
+        print_json(context, json);
+    } else {
+        context.out() << to_text(snapshot);
+    }
     return 0;
 }
 
@@ -137,7 +138,7 @@ int cmd_verify(Context& context, const Args& args) {
     if (!line.parse(context, args)) {
         return 0;
     }
-    const bool json = checked_format(request.format) == "json";
+    const bool json = context.json();
     const RevisionGraph& graph = context.graph();
     const ProofRun run = run_proofs(context, request, true, [&](const RevisionProof& proof) {
         if (!json) {
@@ -169,7 +170,7 @@ int cmd_lint(Context& context, const Args& args) {
     if (!line.parse(context, args)) {
         return 0;
     }
-    const bool json = checked_format(request.format) == "json";
+    const bool json = context.json();
     const RevisionGraph& graph = context.graph();
     const ProofRun run = run_proofs(context, request, false, {});
     std::vector<LintFinding> findings;

@@ -1,6 +1,7 @@
 // Commands that read a database's records: current, status, log.
 #include "cli.hpp"
 #include "format.hpp"
+#include "json.hpp"
 
 #include <rev/integrity.hpp>
 #include <rev/migrate.hpp>
@@ -35,6 +36,26 @@ AppliedSet read_applied(Context& context, Database& database) {
     return to_applied_set(context.graph(), rows, database.name());
 }
 
+toml::array rows_json(const std::vector<AppliedRevision>& rows) {
+    toml::array json;
+    for (const AppliedRevision& row : rows) {
+        json.push_back(applied_row_json(row));
+    }
+    return json;
+}
+
+// Where the database is, and every row behind it: -v's detail costs nothing extra here.
+void print_current_json(Context& context, Database& database) {
+    const std::vector<AppliedRevision> rows = database.applied();
+    const RevisionGraph& graph = context.graph();
+    const AppliedSet applied = to_applied_set(graph, rows, database.name());
+    toml::table json = json_document();
+    json.insert("database", database.name());
+    json.insert("at", revisions_json(graph, applied.heads(graph)));
+    json.insert("applied", rows_json(rows));
+    print_json(context, json);
+}
+
 } // namespace
 
 int cmd_current(Context& context, const Args& args) {
@@ -42,11 +63,16 @@ int cmd_current(Context& context, const Args& args) {
     bool verbose = false;
     line.add_options()("verbose,v", po::bool_switch(&verbose),
                        "list every applied revision with when, by whom and how long");
+    line.add_format();
     if (!line.parse(context, args)) {
         return 0;
     }
     context.load_graph_in_background();
     auto database = context.connect(IfMissing::fail);
+    if (context.json()) {
+        print_current_json(context, *database);
+        return 0;
+    }
     if (verbose) {
         context.graph(); // a broken folder fails every command that reads it
         for (const AppliedRevision& row : database->applied()) {
@@ -66,6 +92,7 @@ int cmd_current(Context& context, const Args& args) {
 
 int cmd_status(Context& context, const Args& args) {
     CommandLine line(command_named("status"));
+    line.add_format();
     if (!line.parse(context, args)) {
         return 0;
     }
@@ -74,6 +101,17 @@ int cmd_status(Context& context, const Args& args) {
     const AppliedSet applied = read_applied(context, *database);
     const RevisionGraph& graph = context.graph();
     const RevisionGraph::Vertices pending = applied.pending(graph);
+    if (context.json()) {
+        toml::table json = json_document();
+        json.insert("database", database->name());
+        json.insert("revisions", static_cast<std::int64_t>(graph.size()));
+        json.insert("applied", ids_json(graph, applied.in_order));
+        json.insert("at", ids_json(graph, applied.heads(graph)));
+        json.insert("pending", revisions_json(graph, pending));
+        json.insert("up_to_date", pending.empty());
+        print_json(context, json);
+        return 0;
+    }
     context.out() << "database: " << database->name() << "\n"
                   << "applied:  " << applied.in_order.size() << " of " << graph.size()
                   << " revisions\n"
@@ -95,10 +133,22 @@ int cmd_log(Context& context, const Args& args) {
     std::size_t limit = 50;
     line.add_options()("number,n", po::value(&limit)->value_name("N"),
                        "show the newest N events (default 50)");
+    line.add_format();
     if (!line.parse(context, args)) {
         return 0;
     }
     auto database = context.connect(IfMissing::fail);
+    if (context.json()) {
+        toml::array events;
+        for (const LogEntry& entry : database->log(limit)) {
+            events.push_back(log_entry_json(entry));
+        }
+        toml::table json = json_document();
+        json.insert("database", database->name());
+        json.insert("events", std::move(events));
+        print_json(context, json);
+        return 0;
+    }
     for (const LogEntry& entry : database->log(limit)) {
         context.out() << entry.at << "  " << entry.event
                       << std::string(entry.event.size() < 10 ? 10 - entry.event.size() : 1, ' ')

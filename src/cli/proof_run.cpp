@@ -25,8 +25,8 @@ void ProofRequest::declare(CommandLine& line) {
          "PostgreSQL: the server to create the scratch database on (default: the "
          "configured one)") //
         ("from-current", po::bool_switch(&from_current),
-         "start from a copy of the configured database, not an empty one") //
-        ("format", po::value(&format)->value_name("FORMAT"), "'text' (default) or 'json'");
+         "start from a copy of the configured database, not an empty one");
+    line.add_format();
 }
 
 ProofRun run_proofs(Context& context, const ProofRequest& request, bool round_trip,

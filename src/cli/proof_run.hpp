@@ -19,7 +19,6 @@ struct ProofRequest {
     std::string range;
     std::string scratch_url;
     bool from_current = false;
-    std::string format = "text";
 
     void declare(CommandLine& line);
 };

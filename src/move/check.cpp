@@ -23,18 +23,31 @@ std::string some_ids(const RevisionGraph& graph, const RevisionGraph::Vertices& 
     return text;
 }
 
-Finding error(std::string message) {
-    return {Finding::Severity::error, std::move(message)};
+Finding error(std::string code, std::string message, std::string revision = "") {
+    return {Finding::Severity::error, std::move(message), std::move(code), std::move(revision)};
+}
+
+const char* change_code(ChangedFile::Kind kind) {
+    switch (kind) {
+    case ChangedFile::Kind::up:
+        return "changed-script";
+    case ChangedFile::Kind::down:
+        return "changed-down-script";
+    case ChangedFile::Kind::manifest:
+        break;
+    }
+    return "changed-manifest";
 }
 
 void check_heads(const RevisionGraph& graph, const std::string& folder,
                  std::vector<Finding>& findings) {
     const RevisionGraph::Vertices& heads = graph.heads();
     if (heads.size() > 1) {
-        findings.push_back(error(folder + ": " + std::to_string(heads.size()) +
-                                 " heads: " + graph.id_list(heads) +
-                                 "; join them with 'rev merge heads -m \"merge\"', or allow this "
-                                 "with [check] allow_multiple_heads = true in migrate.toml"));
+        findings.push_back(
+            error("several-heads",
+                  folder + ": " + std::to_string(heads.size()) + " heads: " + graph.id_list(heads) +
+                      "; join them with 'rev merge heads -m \"merge\"', or allow this "
+                      "with [check] allow_multiple_heads = true in migrate.toml"));
     }
 }
 
@@ -47,10 +60,12 @@ void check_duplicate_merges(const RevisionGraph& graph, std::vector<Finding>& fi
         if (!inserted) {
             const Revision& revision = graph.revision(merge);
             findings.push_back(
-                error(display_path(revision.manifest_path()) + ": merge " + revision.id +
-                      " joins the same parents as merge " + graph.revision(earlier->second).id +
-                      " (" + graph.id_list(graph.parents(merge)) +
-                      "); keep one and delete the other where no database has applied it"));
+                error("duplicate-merge",
+                      display_path(revision.manifest_path()) + ": merge " + revision.id +
+                          " joins the same parents as merge " + graph.revision(earlier->second).id +
+                          " (" + graph.id_list(graph.parents(merge)) +
+                          "); keep one and delete the other where no database has applied it",
+                      revision.id));
         }
     }
 }
@@ -76,27 +91,30 @@ std::vector<Finding> check_database(Database& database, const RevisionGraph& gra
     for (const AppliedRevision& row : rows) {
         if (!graph.revisions().find(row.revision)) {
             all_known = false;
-            findings.push_back(error(name + ": revision " + row.revision +
-                                     " is applied but the revisions folder does not have it; "
-                                     "restore its folder, or rebuild the record with 'rev stamp "
-                                     "REV --purge' (docs/safety.md)"));
+            findings.push_back(error("unknown-revision",
+                                     name + ": revision " + row.revision +
+                                         " is applied but the revisions folder does not have "
+                                         "it; restore its folder, or rebuild the record with "
+                                         "'rev stamp REV --purge' (docs/safety.md)",
+                                     row.revision));
         } else if (row.state != AppliedRevision::State::applied) {
-            findings.push_back(error(describe_unfinished(row, name)));
+            findings.push_back(
+                error("unfinished-step", describe_unfinished(row, name), row.revision));
         }
     }
     for (const ChangedFile& change : changed_files(graph, rows)) {
         findings.push_back(
             {change.blocks_moves() ? Finding::Severity::error : Finding::Severity::warning,
-             change.describe()});
+             change.describe(), change_code(change.kind), change.revision});
     }
     if (options.up_to_date && all_known) {
         const RevisionGraph::Vertices pending = to_applied_set(graph, rows, name).pending(graph);
         if (!pending.empty()) {
-            findings.push_back(error(name + ": " + std::to_string(pending.size()) +
-                                     (pending.size() == 1 ? " revision is" : " revisions are") +
-                                     " not applied: " + some_ids(graph, pending) +
-                                     "; run 'rev upgrade " +
-                                     (graph.heads().size() > 1 ? "heads" : "head") + "'"));
+            findings.push_back(error(
+                "pending", name + ": " + std::to_string(pending.size()) +
+                               (pending.size() == 1 ? " revision is" : " revisions are") +
+                               " not applied: " + some_ids(graph, pending) + "; run 'rev upgrade " +
+                               (graph.heads().size() > 1 ? "heads" : "head") + "'"));
         }
     }
     return findings;

@@ -1,7 +1,5 @@
 #include <rev/schema.hpp>
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <sstream>
@@ -141,23 +139,6 @@ std::string to_text(const SchemaSnapshot& snapshot) {
         out << (is_table_part(object.kind) ? "  " : "") << object.describe()
             << (attributes.empty() ? "" : ": " + attributes) << "\n";
     }
-    return out.str();
-}
-
-std::string to_json(const SchemaSnapshot& snapshot) {
-    toml::array objects;
-    for (const SchemaObject& object : snapshot.objects) {
-        toml::table attributes;
-        for (const auto& [name, value] : object.attributes) {
-            attributes.insert(name, value);
-        }
-        objects.push_back(toml::table{{"kind", kind_name(object.kind)},
-                                      {"name", object.name},
-                                      {"table", object.table},
-                                      {"attributes", std::move(attributes)}});
-    }
-    std::ostringstream out;
-    out << toml::json_formatter{toml::table{{"objects", std::move(objects)}}};
     return out.str();
 }
 

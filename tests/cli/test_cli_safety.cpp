@@ -36,6 +36,7 @@ TEST_CASE("rev check: a clean project passes", "[cli][check]") {
         CHECK(json.exit_code == 0);
         CHECK(json.out == "{\n    \"database\" : \"sqlite:///app.db\",\n    \"exit_code\" : 0,\n"
                           "    \"findings\" : [],\n    \"folder\" : \"versions\",\n"
+                          "    \"format_version\" : 1,\n"
                           "    \"ok\" : true\n}\n");
     }
     SECTION("without a database, only the folder is checked") {
@@ -96,9 +97,11 @@ TEST_CASE("rev check: findings exit 1, one line each", "[cli][check]") {
         dir.write("versions/a1/up.sql", "CREATE TABLE t_a1 (x INTEGER, y INTEGER);\n");
         const RunResult result = run_rev(dir.path(), {"check", "--format", "json"});
         CHECK(result.exit_code == 1);
-        CHECK(result.out.find("\"message\" : \"versions/a1/up.sql: changed since revision a1 "
-                              "was applied; restore it and put the change in a new revision, "
-                              "or accept the file as it is now with 'rev rehash a1'\",\n"
+        CHECK(result.out.find("            \"code\" : \"changed-script\",\n"
+                              "            \"message\" : \"versions/a1/up.sql: changed since "
+                              "revision a1 was applied; restore it and put the change in a new "
+                              "revision, or accept the file as it is now with 'rev rehash a1'\",\n"
+                              "            \"revision\" : \"a1\",\n"
                               "            \"severity\" : \"error\"") != std::string::npos);
     }
 }

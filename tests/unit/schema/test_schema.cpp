@@ -119,29 +119,6 @@ TEST_CASE("diff: names each object added, removed or changed, in snapshot order"
     }
 }
 
-TEST_CASE("to_json: every object with its attributes", "[schema]") {
-    CHECK(rev::to_json(snapshot({table("t"), column("t", "a\"b", "TEXT")})) ==
-          "{\n"
-          "    \"objects\" : [\n"
-          "        {\n"
-          "            \"attributes\" : {},\n"
-          "            \"kind\" : \"table\",\n"
-          "            \"name\" : \"t\",\n"
-          "            \"table\" : \"\"\n"
-          "        },\n"
-          "        {\n"
-          "            \"attributes\" : {\n"
-          "                \"nullable\" : \"yes\",\n"
-          "                \"type\" : \"TEXT\"\n"
-          "            },\n"
-          "            \"kind\" : \"column\",\n"
-          "            \"name\" : \"a\\\"b\",\n"
-          "            \"table\" : \"t\"\n"
-          "        }\n"
-          "    ]\n"
-          "}");
-}
-
 TEST_CASE("normalise_whitespace: runs become one space, ends are trimmed", "[schema]") {
     CHECK(rev::normalise_whitespace("  SELECT\n\t a,\r\n  b   FROM t \n") == "SELECT a, b FROM t");
     CHECK(rev::normalise_whitespace("").empty());
