@@ -242,3 +242,17 @@ TEST_CASE("Backend lint: branch-conflict across a real merge", "[backend][lint]"
         CHECK(lint(db) == Lines{});
     }
 }
+
+TEST_CASE("Backend lint: a DROP inside a DO block is seen for what it does",
+          "[backend][lint][postgresql]") {
+    BackendFixture db;
+    if (!db.is_postgresql()) {
+        FAIL("this case needs PostgreSQL: set REV_TEST_DATABASE to a libpq connection string, or "
+             "leave it out with the test spec ~[postgresql]");
+    }
+    const ScopedCurrentPath cwd(db.dir().path());
+    write_history(db, "DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'audit'; END $$;\n");
+    CHECK(lint(db) == Lines{"versions/b/up.sql: drop-table: table audit: dropped with its data; "
+                            "stop using it, and drop it in a later revision once no running code "
+                            "reads it"});
+}

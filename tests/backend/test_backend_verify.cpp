@@ -2,6 +2,7 @@
 // engine: round trips that hold, each kind of down.sql that does not, scripts that fail, and
 // that the configured database is left exactly as it was.
 #include "backend_fixture.hpp"
+#include "run_rev.hpp"
 
 #include <rev/connect.hpp>
 #include <rev/verify.hpp>
@@ -16,6 +17,7 @@
 
 using rev::RevisionProof;
 using rev::test::BackendFixture;
+using rev::test::run_rev;
 using rev::test::ScopedCurrentPath;
 using rev::test::write_scripted_revision;
 using Lines = std::vector<std::string>;
@@ -334,5 +336,73 @@ TEST_CASE("Backend verify: from a copy of the configured database, which is left
     CHECK(db.applied_ids() == Lines{"a"});
     if (!db.is_postgresql()) {
         CHECK(bytes_of(db.url().sqlite_path) == bytes);
+    }
+}
+
+TEST_CASE("Backend verify: the rev verify binary leaves the configured database exactly as it was",
+          "[backend][verify]") {
+    BackendFixture db;
+    write_users(db);
+    write_scripted_revision(db.dir(), "b", {"a"}, "ALTER TABLE users ADD COLUMN bio TEXT;\n",
+                            "SELECT 1;\n");
+    rev::test::write_config(db.dir());
+    db.move(rev::MoveKind::upgrade, "a");
+    db.execute("INSERT INTO users (id, email, age) VALUES (1, 'a@example.com', 30);");
+    const std::string schema = rev::to_text(db.connect()->snapshot());
+    const std::string records = db.records();
+    const std::string bytes = db.is_postgresql() ? "" : bytes_of(db.url().sqlite_path);
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"verify"},
+                                                 {"verify", "--from-current"},
+                                                 {"lint"},
+                                                 {"lint", "--from-current"}}) {
+        INFO(args.back());
+        std::vector<std::string> with_url = args;
+        with_url.insert(with_url.end(), {"--url", db.url_text(), "-q"});
+        const rev::test::RunResult result = run_rev(db.dir().path(), with_url);
+        INFO(result.out << result.err);
+        CHECK(result.exit_code == (args[0] == "verify" ? 1 : 0));
+        CHECK(result.out.starts_with("versions/b/down.sql: down did not restore column bio on "
+                                     "users: left behind\n") == (args[0] == "verify"));
+    }
+    CHECK(rev::to_text(db.connect()->snapshot()) == schema);
+    CHECK(db.records() == records);
+    if (!db.is_postgresql()) {
+        CHECK(bytes_of(db.url().sqlite_path) == bytes);
+    }
+}
+
+TEST_CASE("Backend verify: PostgreSQL's types and sequences are part of the round trip",
+          "[backend][verify][postgresql]") {
+    BackendFixture db;
+    if (!db.is_postgresql()) {
+        FAIL("this case needs PostgreSQL: set REV_TEST_DATABASE to a libpq connection string, or "
+             "leave it out with the test spec ~[postgresql]");
+    }
+    const ScopedCurrentPath cwd(db.dir().path());
+    write_scripted_revision(db.dir(), "a", {},
+                            "CREATE TYPE mood AS ENUM ('sad', 'happy');\nCREATE SEQUENCE "
+                            "tickets;\nCREATE TABLE moods (id serial PRIMARY KEY, m mood);\n",
+                            "DROP TABLE moods;\n");
+    SECTION("a type and a sequence left behind") {
+        CHECK(problems_of(db.prove(db.load())) ==
+              Lines{"versions/a/down.sql: down did not restore type mood: left behind",
+                    "versions/a/down.sql: down did not restore sequence tickets: left behind",
+                    "versions/a/up.sql: statement 1: type \"mood\" already exists (SQLSTATE "
+                    "42710)"});
+    }
+    SECTION("an enum given back without a value") {
+        write_scripted_revision(db.dir(), "b", {"a"}, "ALTER TYPE mood ADD VALUE 'calm';\n",
+                                "ALTER TABLE moods ALTER COLUMN m TYPE text;\nDROP TYPE "
+                                "mood;\nCREATE TYPE mood AS ENUM ('sad');\nALTER TABLE moods "
+                                "ALTER COLUMN m TYPE mood USING m::mood;\n");
+        write_scripted_revision(db.dir(), "a", {},
+                                "CREATE TYPE mood AS ENUM ('sad', 'happy');\nCREATE TABLE "
+                                "moods (id serial PRIMARY KEY, m mood);\n",
+                                "DROP TABLE moods;\nDROP TYPE mood;\n");
+        CHECK(problems_of(db.prove(db.load())) ==
+              Lines{"versions/b/down.sql: down did not restore type mood: changed (values sad, "
+                    "happy -> sad)",
+                    "versions/b/up.sql: up is not repeatable after down: type mood: made "
+                    "differently the second time (values sad, happy, calm -> sad, calm)"});
     }
 }
