@@ -304,7 +304,8 @@ TEST_CASE("rev lint: findings, allow lists and JSON", "[cli][lint]") {
             "revision" : "c3"
         }
     ],
-    "ok" : false
+    "ok" : false,
+    "problems" : []
 }
 )");
     }
@@ -314,6 +315,24 @@ TEST_CASE("rev lint: findings, allow lists and JSON", "[cli][lint]") {
         CHECK(result.exit_code == 1);
         CHECK(result.out == "versions/c3/up.sql:1: no such table: missing\n"
                             "0 findings (0 allowed) in 3 revisions\n");
+        const RunResult json = run_rev(dir.path(), {"lint", "--format", "json"});
+        CHECK(json.exit_code == 1);
+        CHECK(json.out == R"({
+    "engine" : "SQLite",
+    "exit_code" : 1,
+    "findings" : [],
+    "ok" : false,
+    "problems" : [
+        {
+            "file" : "versions/c3/up.sql",
+            "line" : 1,
+            "message" : "versions/c3/up.sql:1: no such table: missing",
+            "object" : "",
+            "step" : "runs"
+        }
+    ]
+}
+)");
     }
     SECTION("a bad --format exits 2; no scratch exits 3") {
         CHECK(run_rev(dir.path(), {"lint", "--format", "yaml"}).exit_code == 2);
