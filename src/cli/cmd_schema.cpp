@@ -41,17 +41,21 @@ const char* step_name(ProofStep step) {
     return "";
 }
 
+toml::table problem_json(const ProofProblem& problem) {
+    return toml::table{{"step", step_name(problem.step)},
+                       {"file", display_path(problem.file)},
+                       {"line", problem.line},
+                       {"object", problem.object},
+                       {"message", problem.to_string()}};
+}
+
 void print_verify_json(Context& context, const RevisionGraph& graph, const ProofRun& run,
                        int exit_code) {
     toml::array revisions;
     for (const RevisionProof& proof : run.proofs) {
         toml::array problems;
         for (const ProofProblem& problem : proof.problems) {
-            problems.push_back(toml::table{{"step", step_name(problem.step)},
-                                           {"file", display_path(problem.file)},
-                                           {"line", problem.line},
-                                           {"object", problem.object},
-                                           {"message", problem.to_string()}});
+            problems.push_back(problem_json(problem));
         }
         revisions.push_back(toml::table{{"revision", graph.revision(proof.revision).id},
                                         {"holds", proof.holds()},
@@ -99,11 +103,19 @@ void print_lint_json(Context& context, const RevisionGraph& graph,
         }
         items.push_back(std::move(item));
     }
+    // A script that failed: without it, exit 1 with no finding would not say why.
+    toml::array problems;
+    for (const RevisionProof& proof : run.proofs) {
+        for (const ProofProblem& problem : proof.problems) {
+            problems.push_back(problem_json(problem));
+        }
+    }
     toml::table json = json_document();
     json.insert("ok", exit_code == 0);
     json.insert("exit_code", exit_code);
     json.insert("engine", run.engine);
     json.insert("findings", std::move(items));
+    json.insert("problems", std::move(problems));
     if (!run.could_not_run.empty()) {
         json.insert("could_not_run", run.could_not_run);
     }

@@ -1,8 +1,7 @@
 #include "json.hpp"
 
-#include <rev/step_runner.hpp>
-
 #include <rev/interrupt.hpp>
+#include <rev/step_runner.hpp>
 
 namespace rev::cli {
 

@@ -1,6 +1,7 @@
 #include "proof_run.hpp"
 
 #include <rev/connect.hpp>
+#include <rev/error.hpp>
 #include <rev/interrupt.hpp>
 #include <rev/target.hpp>
 
@@ -41,6 +42,15 @@ ProofRun run_proofs(Context& context, const ProofRequest& request, bool round_tr
     ScratchOptions scratch_options;
     if (!request.scratch_url.empty()) {
         scratch_options.server = parse_database_url(request.scratch_url, context.config().root());
+        // A SQLite scratch is a temporary file: there is no server to choose.
+        if (configured.kind != DatabaseUrl::Kind::postgresql) {
+            throw UsageError("--scratch-url names a PostgreSQL server for the scratch database, "
+                             "but the configured database is SQLite");
+        }
+        if (scratch_options.server->kind != DatabaseUrl::Kind::postgresql) {
+            throw UsageError("--scratch-url must name a PostgreSQL server, not " +
+                             scratch_options.server->display);
+        }
     }
     scratch_options.from_current = request.from_current;
     ProofRun run;

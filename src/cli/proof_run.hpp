@@ -31,8 +31,9 @@ struct ProofRun {
     std::chrono::milliseconds took{0};
 };
 
-// Proves `chosen`, else those of the request's range, else every revision. A scratch database
-// that cannot be made or read fills `could_not_run` instead of throwing.
+// Proves `chosen`, else the revisions of the request's range, else every revision. A scratch
+// database that cannot be made or read fills `could_not_run` instead of throwing; a --scratch-url
+// that cannot serve is a UsageError.
 ProofRun run_proofs(Context& context, const ProofRequest& request, bool round_trip,
                     const std::function<void(const RevisionProof&)>& on_proof,
                     const std::optional<RevisionGraph::Vertices>& chosen = std::nullopt);

@@ -188,7 +188,8 @@ private:
             if (m_added_tables.contains(lock.table) || m_removed_tables.contains(lock.table)) {
                 continue;
             }
-            if (lock.mode == "ShareLock") {
+            // ALTER TABLE takes SHARE locks too, to rebuild indexes: only a new index is a build.
+            if (lock.mode == "ShareLock" && adds_index(lock.table)) {
                 add("locking", "table " + lock.table,
                     "CREATE INDEX without CONCURRENTLY holds a SHARE lock that blocks every "
                     "write to the table while the index builds; use CREATE INDEX CONCURRENTLY "
@@ -200,6 +201,13 @@ private:
                     "VALIDATE it in a later revision, then SET NOT NULL");
             }
         }
+    }
+
+    bool adds_index(const std::string& table) const {
+        return std::any_of(m_changes.begin(), m_changes.end(), [&](const SchemaChange& change) {
+            return change.kind == Change::added && change.object().kind == Kind::index &&
+                   change.object().table == table;
+        });
     }
 
     bool sets_not_null(const std::string& table) const {

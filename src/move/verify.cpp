@@ -3,6 +3,8 @@
 #include <rev/verify.hpp>
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 namespace rev {
 
@@ -30,6 +32,24 @@ std::string up_repeats_what(const SchemaChange& change) {
         break;
     }
     return "made differently the second time (" + describe_attribute_changes(change) + ")";
+}
+
+// The changes worth a problem each: a table that is left behind or dropped is one problem, not
+// one more for each of its columns, indexes, constraints and triggers.
+std::vector<SchemaChange> problem_changes(std::vector<SchemaChange> changes) {
+    std::set<std::string> whole_tables;
+    for (const SchemaChange& change : changes) {
+        if (change.object().kind == SchemaObject::Kind::table &&
+            change.kind != SchemaChange::Kind::changed) {
+            whole_tables.insert(change.object().name);
+        }
+    }
+    std::erase_if(changes, [&whole_tables](const SchemaChange& change) {
+        const SchemaObject& object = change.object();
+        return object.kind != SchemaObject::Kind::table && !object.table.empty() &&
+               whole_tables.contains(object.table);
+    });
+    return changes;
 }
 
 // Runs scripts and takes snapshots for one revision at a time.
@@ -61,14 +81,14 @@ public:
         if (!run(revision, revision.down_path(), files.down, proof)) {
             return proof;
         }
-        for (const SchemaChange& change : diff(s0, m_scratch.snapshot())) {
+        for (const SchemaChange& change : problem_changes(diff(s0, m_scratch.snapshot()))) {
             proof.problems.push_back({ProofStep::down_restores, revision.down_path(), 0,
                                       change.object().describe(), down_restores_what(change)});
         }
         if (!run(revision, revision.up_path(), files.up, proof)) {
             return proof;
         }
-        for (const SchemaChange& change : diff(s1, m_scratch.snapshot())) {
+        for (const SchemaChange& change : problem_changes(diff(s1, m_scratch.snapshot()))) {
             proof.problems.push_back({ProofStep::up_repeats, revision.up_path(), 0,
                                       change.object().describe(), up_repeats_what(change)});
         }

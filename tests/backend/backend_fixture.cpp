@@ -1,5 +1,6 @@
 #include "backend_fixture.hpp"
 
+#include <rev/connect.hpp>
 #include <rev/error.hpp>
 #include <rev/loader.hpp>
 #include <rev/migrate.hpp>
@@ -8,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <sstream>
 #include <stdexcept>
 
 namespace rev::test {
@@ -79,6 +81,49 @@ std::vector<std::string> BackendFixture::tables() const {
 
 void BackendFixture::execute(const std::string& statements) const {
     connect()->runner().execute({statements, "fixture.sql"});
+}
+
+std::vector<RevisionProof> BackendFixture::prove(const RevisionGraph& graph,
+                                                 const std::vector<std::string>& ids,
+                                                 bool round_trip, bool from_current) const {
+    RevisionGraph::Vertices revisions;
+    for (const std::string& id : ids) {
+        revisions.push_back(graph.revisions().find(id).value());
+    }
+    if (ids.empty()) {
+        revisions = graph.topological_order();
+    }
+    ScratchOptions scratch_options;
+    scratch_options.from_current = from_current;
+    const auto scratch = create_scratch(m_url, VersionTables{}, scratch_options);
+    ProofOptions options;
+    options.round_trip = round_trip;
+    return prove_revisions(scratch->database(), graph, revisions, options);
+}
+
+std::string BackendFixture::records() const {
+    const auto database = connect();
+    std::ostringstream text;
+    for (const AppliedRevision& row : database->applied()) {
+        text << row.revision << " " << static_cast<int>(row.state) << " " << row.error << " "
+             << row.seq << " " << row.checksums.up << " " << row.checksums.down << " "
+             << row.checksums.manifest << " " << row.applied_at << " " << row.applied_by << " "
+             << row.duration_ms << " " << row.rev_version << "\n";
+    }
+    for (const LogEntry& entry : database->log(1000)) {
+        text << entry.id << " " << entry.event << " " << entry.revision << " " << entry.at << " "
+             << entry.by << " " << entry.duration_ms << " " << entry.rev_version << " "
+             << entry.detail << "\n";
+    }
+    return text.str();
+}
+
+void write_scripted_revision(const TempDir& dir, const std::string& id,
+                             const std::vector<std::string>& parents, const std::string& up,
+                             const std::string& down, const std::string& extra) {
+    write_revision(dir, id, parents, extra);
+    dir.write(std::filesystem::path("versions") / id / "up.sql", up);
+    dir.write(std::filesystem::path("versions") / id / "down.sql", down);
 }
 
 std::string what_of(const std::function<void()>& action) {
