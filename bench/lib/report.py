@@ -188,8 +188,8 @@ def render(mode, config, results, skips, failures, versions, machine, engines, w
     verify = _verify(results)
     if verify:
         out += ["## rev verify against its target", "",
-                "`rev verify -q` (a scratch database, four snapshots and three scripts per "
-                "revision) over `rev upgrade head` then `rev downgrade base` on a fresh database "
+                "`rev verify -q` (on a scratch database, three scripts and three or four "
+                "schema snapshots per revision) over `rev upgrade head` then `rev downgrade base` on a fresh database "
                 "of the same history, the two commands' times added.", "", verify, ""]
     out += ["## Commands", "", COMMANDS]
     if skips:
