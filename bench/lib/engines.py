@@ -85,6 +85,17 @@ class Sqlite:
             )
         )
 
+    def untouched(self, handle):
+        """None if the fresh database `handle` is as fresh() left it, else what changed: rev
+        verify must never create, let alone change, the configured database."""
+        if os.path.exists(self._path(handle)):
+            return f"{self._path(handle)} was created"
+        return None
+
+    def scratch_left(self, tmpdir):
+        """Scratch databases rev verify left behind: its folders under TMPDIR."""
+        return sorted(name for name in os.listdir(tmpdir) if name.startswith("rev-scratch-"))
+
     def close(self):
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -204,6 +215,23 @@ class Postgres:
                 "AND tablename ~ '^t[0-9]{5}$'",
             )
         )
+
+    def untouched(self, handle):
+        relations = int(
+            self.query(
+                handle,
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                "AND n.nspname NOT LIKE 'pg\\_toast%'",
+            )
+        )
+        return f"{relations} relations were created in it" if relations else None
+
+    def scratch_left(self, tmpdir):
+        """Scratch databases rev verify left on the server."""
+        names = self.query_db("postgres", "SELECT datname FROM pg_database "
+                                          "WHERE datname LIKE 'rev\\_scratch\\_%'")
+        return sorted(names.split()) if names else []
 
     def close(self):
         data = os.path.join(self.folder, "data")

@@ -11,7 +11,12 @@ WORKLOAD_TITLES = {
     "downgrade": "downgrade head→base",
     "up1": "upgrade +1 (N−1 applied)",
     "sql": "upgrade --sql (base:head)",
+    "verify": "verify",
 }
+
+# rev verify's target (the issue that added it): within this many times `rev upgrade head` plus
+# `rev downgrade base` on the same history.
+VERIFY_TARGET = 4.0
 
 COMMANDS = """\
 | workload | rev | Alembic | Sqitch | raw client (a) / (b) |
@@ -24,6 +29,7 @@ COMMANDS = """\
 | downgrade | `rev downgrade base` and `--transaction all` | `alembic downgrade base` | `sqitch revert -y` | `down-each.sql` / `down-all.sql` |
 | up1 | `rev upgrade +1` | `alembic upgrade +1` | `sqitch deploy` | `up-last.sql` (a) |
 | sql | `rev upgrade base:head --sql` | `alembic upgrade base:head --sql` | — (Sqitch has no SQL generation) | — |
+| verify | `rev verify -q` | — | — | — (rev's yardstick: `rev upgrade head` + `rev downgrade base`) |
 """
 
 
@@ -88,7 +94,7 @@ def _headline(results):
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results:
-        if row.shape != "linear":
+        if row.shape != "linear" or row.workload == "verify":
             continue
         rev = row.rev()
         if rev is None:
@@ -110,6 +116,28 @@ def _headline(results):
             f"{peer('alembic (pysqlite recipe)')} | {peer('sqitch')} | {base('a')} | {base('b')} |"
         )
     return "\n".join(lines)
+
+
+def _verify(results):
+    lines = [
+        "| engine | shape | N | rev verify | upgrade + downgrade | verify ÷ (upgrade + downgrade)"
+        f" | target ≤ {VERIFY_TARGET:.0f}× |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for row in results:
+        if row.workload != "verify":
+            continue
+        verify = row.rev()
+        found = row.find(lambda t: t.kind == "baseline")
+        if verify is None or found is None:
+            continue
+        factor = verify.median / found[2].median
+        lines.append(
+            f"| {row.engine} | {row.shape} | {row.n:,} | {seconds(verify.median)} | "
+            f"{seconds(found[2].median)} | {ratio(verify, found[2])} | "
+            f"{'met' if factor <= VERIFY_TARGET else 'missed'} |"
+        )
+    return "\n".join(lines) if len(lines) > 2 else ""
 
 
 def _details(results):
@@ -157,6 +185,12 @@ def render(mode, config, results, skips, failures, versions, machine, engines, w
         "transaction for everything, compared with `rev --transaction all`."
     )
     out += ["", "## Headline (linear history)", "", _headline(results), ""]
+    verify = _verify(results)
+    if verify:
+        out += ["## rev verify against its target", "",
+                "`rev verify -q` (on a scratch database, three scripts and three or four "
+                "schema snapshots per revision) over `rev upgrade head` then `rev downgrade base` on a fresh database "
+                "of the same history, the two commands' times added.", "", verify, ""]
     out += ["## Commands", "", COMMANDS]
     if skips:
         out += ["## Skipped", ""]

@@ -8,6 +8,8 @@ A workload names one job done by every tool that can do it:
     downgrade           head -> base
     up1                 `upgrade +1` on a database one revision short of head
     sql                 printing the SQL of base -> head (no database)
+    verify              `rev verify -q` (rev only), against `rev upgrade head` + `rev downgrade
+                        base` on a fresh database of the same history
 
 A tool belongs to a family: the tools of one family leave the same records behind, so one
 database at head serves them all (rev and `rev --transaction all`; Alembic as its template sets
@@ -18,8 +20,11 @@ import re
 import shutil
 import subprocess
 
-WORKLOADS = ("heads", "history", "current", "status", "upgrade", "downgrade", "up1", "sql")
+WORKLOADS = ("heads", "history", "current", "status", "upgrade", "downgrade", "up1", "sql",
+             "verify")
 GRAPH_WORKLOADS = ("heads", "history")
+# The peers' workloads: rev's own proofs have no counterpart in Alembic or Sqitch.
+SHARED_WORKLOADS = tuple(w for w in WORKLOADS if w != "verify")
 
 
 class Tool:
@@ -68,6 +73,9 @@ class Rev(Tool):
             "downgrade": rev + url + ["downgrade", "base"] + tx,
             "up1": rev + url + ["upgrade", "+1"],
             "sql": rev + url + ["upgrade", "base:head", "--sql"],
+            # The configured database is only named (PostgreSQL: the server the scratch database
+            # is made on); the scratch database goes to TMPDIR on SQLite, which the harness sets.
+            "verify": rev + url + ["verify", "-q"],
         }[workload]
         return argv, None, {}
 
@@ -207,6 +215,27 @@ class Baseline(Tool):
         return engine.client_argv(db), "down-last.sql", {}
 
 
+class RevRoundTrip(Tool):
+    """verify's yardstick: `rev upgrade head` then `rev downgrade base`, two commands timed as
+    one run, on a fresh database."""
+
+    name = "rev upgrade + downgrade"
+    family = "rev"
+    project = "rev"
+    kind = "baseline"
+    mode = "round trip"
+
+    def __init__(self, binary):
+        self.binary = binary
+
+    def command(self, workload, engine, db):
+        if workload != "verify":
+            return None
+        rev = [self.binary, "-c", "migrate.toml", "--url", engine.url(db, "rev")]
+        # A list of commands: run one after the other, their times added (see Bench.execute).
+        return [rev + ["upgrade", "head"], rev + ["downgrade", "base"]], None, {}
+
+
 def all_tools(rev_binary):
     return [
         Rev(rev_binary),
@@ -216,6 +245,7 @@ def all_tools(rev_binary):
         Sqitch(),
         Baseline("a"),
         Baseline("b"),
+        RevRoundTrip(rev_binary),
     ]
 
 

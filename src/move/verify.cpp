@@ -3,6 +3,7 @@
 #include <rev/verify.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -69,13 +70,14 @@ public:
         const RevisionFiles files = read_revision_files(revision);
         RevisionProof proof;
         proof.revision = vertex;
-        const SchemaSnapshot s0 = m_scratch.snapshot();
+        const SchemaSnapshot s0 = current_schema();
         if (!run(revision, revision.up_path(), files.up, proof, &proof.up_locks)) {
             return proof;
         }
-        const SchemaSnapshot s1 = m_scratch.snapshot();
+        SchemaSnapshot s1 = m_scratch.snapshot();
         proof.up_changes = diff(s0, s1);
         if (!m_options.round_trip) {
+            m_current = std::move(s1);
             return proof;
         }
         if (!run(revision, revision.down_path(), files.down, proof)) {
@@ -88,18 +90,33 @@ public:
         if (!run(revision, revision.up_path(), files.up, proof)) {
             return proof;
         }
-        for (const SchemaChange& change : problem_changes(diff(s1, m_scratch.snapshot()))) {
+        SchemaSnapshot s3 = m_scratch.snapshot();
+        for (const SchemaChange& change : problem_changes(diff(s1, s3))) {
             proof.problems.push_back({ProofStep::up_repeats, revision.up_path(), 0,
                                       change.object().describe(), up_repeats_what(change)});
         }
+        m_current = std::move(s3);
         return proof;
     }
 
 private:
+    // The schema as it is now: the snapshot the last proof ended with, if no script has run since
+    // (the next revision's S0 is the last one's S3, which saves a catalog read per revision),
+    // else read.
+    SchemaSnapshot current_schema() {
+        if (m_current) {
+            SchemaSnapshot snapshot = std::move(*m_current);
+            m_current.reset();
+            return snapshot;
+        }
+        return m_scratch.snapshot();
+    }
+
     // Runs one script as upgrade would: in its own transaction unless the revision says not.
     // A failing script becomes the proof's problem; false then.
     bool run(const Revision& revision, const std::filesystem::path& path, const std::string& text,
              RevisionProof& proof, std::vector<TableLock>* locks = nullptr) {
+        m_current.reset();
         if (m_options.check_interrupted) {
             m_options.check_interrupted();
         }
@@ -129,6 +146,7 @@ private:
     Database& m_scratch;
     const RevisionGraph& m_graph;
     const ProofOptions& m_options;
+    std::optional<SchemaSnapshot> m_current;
 };
 
 } // namespace
