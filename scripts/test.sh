@@ -44,7 +44,7 @@ as_postgres "$pg_bin/createdb" -h "$pg_dir" -p "$pg_port" -U postgres rev_tortur
 pg_torture_connstr="host=127.0.0.1 port=$pg_port dbname=rev_torture user=postgres"
 
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-  -DREV_ENABLE_SANITIZERS=ON -DREV_WARNINGS_AS_ERRORS=ON \
+  -DREV_ENABLE_SANITIZERS=ON -DREV_WARNINGS_AS_ERRORS=ON -DREV_BUILD_TESTS=ON \
   -DREV_POSTGRESQL_TEST_CONNSTR="$pg_connstr" \
   -DREV_POSTGRESQL_TORTURE_CONNSTR="$pg_torture_connstr" >/dev/null
 cmake --build "$build_dir"

@@ -19,7 +19,8 @@ void Error::add_note(std::string_view note) {
 std::string Diagnostic::to_string() const {
     std::string location = display_path(file);
     if (line > 0) {
-        location += ":" + std::to_string(line);
+        location += ':';
+        location += std::to_string(line);
     }
     return location + ": " + message;
 }

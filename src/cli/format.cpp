@@ -22,7 +22,7 @@ std::string parents_text(const RevisionGraph& graph, RevisionGraph::Vertex verte
     if (parents.size() == 1) {
         return graph.revision(parents.front()).id;
     }
-    return "(" + graph.id_list(parents) + ")";
+    return std::string("(").append(graph.id_list(parents)).append(")");
 }
 
 } // namespace

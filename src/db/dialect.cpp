@@ -107,7 +107,7 @@ public:
 private:
     std::string add(BoundStatement::Value value) {
         m_values.push_back(std::move(value));
-        return "?" + std::to_string(m_values.size());
+        return std::string("?").append(std::to_string(m_values.size()));
     }
 
     std::vector<BoundStatement::Value> m_values;

@@ -20,8 +20,12 @@ struct DotEdge {
     std::string style;
 };
 
+// bidirectionalS, though nothing walks in-edges: its edges() walks one list of edges, where
+// directedS's walks each vertex's out-edges through a boost::optional that GCC 12 at -O2 takes
+// for uninitialized (-Wmaybe-uninitialized inside write_graphviz). Edges are added in vertex
+// order below, so the list is in the order directedS would give.
 using DotGraph =
-    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, DotVertex, DotEdge>;
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, DotVertex, DotEdge>;
 
 std::string vertex_label(const Revision& revision) {
     std::string label = revision.id;
@@ -36,7 +40,7 @@ std::string vertex_label(const Revision& revision) {
 
 std::string to_dot(const RevisionGraph& graph) {
     DotGraph dot(graph.size());
-    for (RevisionGraph::Vertex v : graph.topological_order()) {
+    for (RevisionGraph::Vertex v = 0; v < graph.size(); ++v) {
         DotVertex& vertex = dot[v];
         vertex.id = graph.revision(v).id;
         vertex.label = vertex_label(graph.revision(v));

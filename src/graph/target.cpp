@@ -199,7 +199,7 @@ Vertex resolve_revision(const RevisionGraph& graph, std::string_view id_or_prefi
         return *exact;
     }
     const std::vector<RevisionSet::Index> matches = revisions.find_prefix(id_or_prefix);
-    const std::string quoted = "'" + std::string(id_or_prefix) + "'";
+    const std::string quoted = std::string("'").append(id_or_prefix).append("'");
     if (matches.empty()) {
         throw TargetError("unknown revision " + quoted +
                           did_you_mean(revisions.suggest(id_or_prefix)));

@@ -134,7 +134,7 @@ void read_database_section(const ConfigReader& reader, Config& config) {
             // A name that is only too long gets a message about its length.
             if (!is_safe_identifier(name->substr(0, 63))) {
                 reader.fail(reader.node("database", key),
-                            "'" + std::string(key) +
+                            std::string("'").append(key) +
                                 "' must be an SQL identifier "
                                 "(letters, digits and '_', not starting with a digit), not '" +
                                 *name + "'");
@@ -145,9 +145,10 @@ void read_database_section(const ConfigReader& reader, Config& config) {
             const std::size_t limit = table ? 63 - std::string_view("_meta").size() : 63;
             if (name->size() > limit) {
                 reader.fail(reader.node("database", key),
-                            "'" + std::string(key) + "' may be at most " + std::to_string(limit) +
-                                " characters" + (table ? " (rev adds _meta and _log to it)" : "") +
-                                ", not " + std::to_string(name->size()));
+                            std::string("'").append(key) + "' may be at most " +
+                                std::to_string(limit) + " characters" +
+                                (table ? " (rev adds _meta and _log to it)" : "") + ", not " +
+                                std::to_string(name->size()));
             }
             *target = *name;
         }

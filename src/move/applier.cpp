@@ -234,8 +234,12 @@ std::optional<std::string> Applier::script_location(const Step& step, const Erro
     const Revision& revision = m_graph.revision(step.revision);
     const std::filesystem::path path =
         step.direction == Direction::up ? revision.up_path() : revision.down_path();
-    return display_path(path) +
-           (script_error->line() > 0 ? ":" + std::to_string(script_error->line()) : "");
+    std::string location = display_path(path);
+    if (script_error->line() > 0) {
+        location += ':';
+        location += std::to_string(script_error->line());
+    }
+    return location;
 }
 
 std::string Applier::what_stays(const Step& step, const Error& error, std::size_t done) const {

@@ -152,7 +152,11 @@ private:
 } // namespace
 
 std::string ProofProblem::to_string() const {
-    const std::string where = display_path(file) + (line > 0 ? ":" + std::to_string(line) : "");
+    std::string where = display_path(file);
+    if (line > 0) {
+        where += ':';
+        where += std::to_string(line);
+    }
     switch (step) {
     case ProofStep::runs:
         break;
