@@ -18,7 +18,7 @@ struct Finding {
     std::string message;
     // A stable name for scripts (docs/json.md): several-heads, duplicate-merge,
     // unknown-revision, unfinished-step, changed-script, changed-down-script, changed-manifest,
-    // pending, load-error, no-database.
+    // pending, load-error.
     std::string code;
     // The revision it concerns, when it concerns one.
     std::string revision;
