@@ -40,6 +40,9 @@ struct SchemaObject {
 
     // "table users", "column email on users", "index i_posts_user on posts".
     std::string describe() const;
+    // Whether it belongs to `table` (a column, constraint, index or trigger): dropping the table
+    // drops it.
+    bool is_table_part() const;
     // The attribute `name`, or "" when the object does not have it.
     const std::string& attribute(std::string_view name) const;
 };

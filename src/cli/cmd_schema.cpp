@@ -49,6 +49,18 @@ toml::table problem_json(const ProofProblem& problem) {
                        {"message", problem.to_string()}};
 }
 
+// What verify's and lint's documents share: the outcome, the engine, and why it could not run.
+toml::table proof_run_json(const ProofRun& run, int exit_code) {
+    toml::table json = json_document();
+    json.insert("ok", exit_code == 0);
+    json.insert("exit_code", exit_code);
+    json.insert("engine", run.engine);
+    if (!run.could_not_run.empty()) {
+        json.insert("could_not_run", run.could_not_run);
+    }
+    return json;
+}
+
 void print_verify_json(Context& context, const RevisionGraph& graph, const ProofRun& run,
                        int exit_code) {
     toml::array revisions;
@@ -61,14 +73,8 @@ void print_verify_json(Context& context, const RevisionGraph& graph, const Proof
                                         {"holds", proof.holds()},
                                         {"problems", std::move(problems)}});
     }
-    toml::table json = json_document();
-    json.insert("ok", exit_code == 0);
-    json.insert("exit_code", exit_code);
-    json.insert("engine", run.engine);
+    toml::table json = proof_run_json(run, exit_code);
     json.insert("revisions", std::move(revisions));
-    if (!run.could_not_run.empty()) {
-        json.insert("could_not_run", run.could_not_run);
-    }
     print_json(context, json);
 }
 
@@ -110,15 +116,9 @@ void print_lint_json(Context& context, const RevisionGraph& graph,
             problems.push_back(problem_json(problem));
         }
     }
-    toml::table json = json_document();
-    json.insert("ok", exit_code == 0);
-    json.insert("exit_code", exit_code);
-    json.insert("engine", run.engine);
+    toml::table json = proof_run_json(run, exit_code);
     json.insert("findings", std::move(items));
     json.insert("problems", std::move(problems));
-    if (!run.could_not_run.empty()) {
-        json.insert("could_not_run", run.could_not_run);
-    }
     print_json(context, json);
 }
 

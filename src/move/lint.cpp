@@ -33,11 +33,6 @@ columns_of(const std::vector<SchemaChange>& changes, Change kind, const std::str
     return columns;
 }
 
-bool is_table_part(Kind kind) {
-    return kind == Kind::column || kind == Kind::constraint || kind == Kind::index ||
-           kind == Kind::trigger;
-}
-
 // Reads one revision's changes: which tables came and went, then each rule in turn.
 class RevisionLinter {
 public:
@@ -88,7 +83,7 @@ private:
     // Whether the change is part of a table that the revision drops, renames or creates: the
     // table's own finding covers it.
     bool covered_by_table(const SchemaObject& object) const {
-        return is_table_part(object.kind) &&
+        return object.is_table_part() &&
                (m_removed_tables.contains(object.table) || m_added_tables.contains(object.table));
     }
 
@@ -256,7 +251,7 @@ std::set<std::string> touched_objects(const RevisionProof& proof) {
     std::set<std::string> touched;
     for (const SchemaChange& change : proof.up_changes) {
         const SchemaObject& object = change.object();
-        touched.insert(is_table_part(object.kind) ? "table " + object.table : object.describe());
+        touched.insert(object.is_table_part() ? "table " + object.table : object.describe());
     }
     return touched;
 }

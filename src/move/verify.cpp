@@ -47,8 +47,7 @@ std::vector<SchemaChange> problem_changes(std::vector<SchemaChange> changes) {
     }
     std::erase_if(changes, [&whole_tables](const SchemaChange& change) {
         const SchemaObject& object = change.object();
-        return object.kind != SchemaObject::Kind::table && !object.table.empty() &&
-               whole_tables.contains(object.table);
+        return object.is_table_part() && whole_tables.contains(object.table);
     });
     return changes;
 }

@@ -8,12 +8,6 @@ namespace rev {
 
 namespace {
 
-bool is_table_part(SchemaObject::Kind kind) {
-    using Kind = SchemaObject::Kind;
-    return kind == Kind::column || kind == Kind::constraint || kind == Kind::index ||
-           kind == Kind::trigger;
-}
-
 // An attribute's value as messages show it; an empty one would be invisible.
 std::string shown(const std::string& value) {
     return value.empty() ? "(none)" : value;
@@ -53,6 +47,11 @@ const char* kind_name(SchemaObject::Kind kind) {
         return "trigger";
     }
     return "object";
+}
+
+bool SchemaObject::is_table_part() const {
+    return kind == Kind::column || kind == Kind::constraint || kind == Kind::index ||
+           kind == Kind::trigger;
 }
 
 std::string SchemaObject::describe() const {
@@ -136,7 +135,7 @@ std::string to_text(const SchemaSnapshot& snapshot) {
     std::ostringstream out;
     for (const SchemaObject& object : snapshot.objects) {
         const std::string attributes = attributes_text(object);
-        out << (is_table_part(object.kind) ? "  " : "") << object.describe()
+        out << (object.is_table_part() ? "  " : "") << object.describe()
             << (attributes.empty() ? "" : ": " + attributes) << "\n";
     }
     return out.str();

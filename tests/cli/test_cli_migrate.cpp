@@ -115,3 +115,55 @@ TEST_CASE("rev: database errors are one line, exit 1, and never show a password"
               "rev: error: --transaction must be 'revision' or 'all', not 'some'\n");
     }
 }
+
+TEST_CASE("rev upgrade --format json: the move, and errors as JSON", "[cli][migrate][json]") {
+    TempDir dir;
+    write_sqlite_project(dir);
+    SECTION("a dry run lists the steps, nothing else on stdout") {
+        const RunResult result =
+            run_rev(dir.path(), {"upgrade", "head", "--dry-run", "--format", "json"});
+        CHECK(result.exit_code == 0);
+        CHECK(result.out == "{\n"
+                            "    \"database\" : \"sqlite:///app.db\",\n"
+                            "    \"dry_run\" : true,\n"
+                            "    \"format_version\" : 1,\n"
+                            "    \"kind\" : \"upgrade\",\n"
+                            "    \"steps\" : [\n"
+                            "        {\n"
+                            "            \"direction\" : \"up\",\n"
+                            "            \"message\" : \"revision a1\",\n"
+                            "            \"revision\" : \"a1\"\n"
+                            "        },\n"
+                            "        {\n"
+                            "            \"direction\" : \"up\",\n"
+                            "            \"message\" : \"revision b2\",\n"
+                            "            \"revision\" : \"b2\"\n"
+                            "        }\n"
+                            "    ]\n"
+                            "}\n");
+    }
+    SECTION("an unknown target: the error on stderr and as JSON on stdout") {
+        const RunResult result = run_rev(dir.path(), {"upgrade", "b3", "--format", "json"});
+        CHECK(result.exit_code == 1);
+        CHECK(result.err == "rev: error: unknown revision 'b3' (did you mean 'b2'?)\n");
+        CHECK(result.out == "{\n"
+                            "    \"code\" : \"target\",\n"
+                            "    \"error\" : \"unknown revision 'b3' (did you mean 'b2'?)\",\n"
+                            "    \"exit_code\" : 1,\n"
+                            "    \"format_version\" : 1\n"
+                            "}\n");
+    }
+    SECTION("usage errors") {
+        const RunResult sql = run_rev(dir.path(), {"upgrade", "head", "--sql", "--format", "json"});
+        CHECK(sql.exit_code == 2);
+        CHECK(sql.err ==
+              "rev: error: --sql prints SQL; it cannot be combined with --format json\n");
+        const RunResult bad = run_rev(dir.path(), {"upgrade", "head", "--format", "xml"});
+        CHECK(bad.exit_code == 2);
+        CHECK(bad.err == "rev: error: --format must be 'text' or 'json', not 'xml'\n");
+        const RunResult unknown =
+            run_rev(dir.path(), {"upgrade", "head", "--bogus", "--format", "json"});
+        CHECK(unknown.exit_code == 2);
+        CHECK(unknown.out.find("\"code\" : \"usage\"") != std::string::npos);
+    }
+}
