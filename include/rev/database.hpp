@@ -46,6 +46,11 @@ public:
     // Schema introspection: every object of the schemas rev looks at (rev's own tables
     // excluded), normalised, read from the engine's catalog.
     virtual SchemaSnapshot snapshot() = 0;
+    // The same, of the named parts only: `rev verify` reads the schema after every script and
+    // re-reads only the parts whose fingerprint changed (SchemaTracker, its only caller: an
+    // engine may answer "what changed since the last call").
+    virtual SchemaSnapshot snapshot(const std::vector<std::string>& parts) = 0;
+    virtual SchemaFingerprintsRead schema_fingerprints() = 0;
     // The table locks this session holds in its open transaction, for `rev lint`'s `locking`.
     // Engines that lock the whole database instead (SQLite) report none.
     virtual std::vector<TableLock> held_table_locks() = 0;

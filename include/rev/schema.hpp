@@ -45,6 +45,9 @@ struct SchemaObject {
     bool is_table_part() const;
     // The attribute `name`, or "" when the object does not have it.
     const std::string& attribute(std::string_view name) const;
+    // The part of the schema it is read with (Database::snapshot(parts)): its table for a table
+    // part, else its own name.
+    const std::string& part() const { return is_table_part() ? table : name; }
 };
 
 // Attribute names that readers share, so that lint rules ask for the same thing on every engine.
@@ -70,6 +73,20 @@ struct SchemaSnapshot {
                              std::string_view name) const;
     // The names of the objects of `kind`, sorted (with their table first, for table parts).
     std::vector<std::string> names_of(SchemaObject::Kind kind) const;
+};
+
+// Per part of a schema (a table with its columns, constraints, indexes and triggers; a view; a
+// sequence; a type), by the name SchemaObject::part() gives: text that changes whenever what a
+// snapshot says of the part may have changed. Engines make it from what is cheap to read (the
+// CREATE statements SQLite keeps, the row versions of PostgreSQL's catalog); it means nothing
+// but equal or not.
+using SchemaFingerprints = std::map<std::string, std::string>;
+
+// What Database::schema_fingerprints() read: every part's fingerprint (`complete`), or only those
+// of the parts that may have changed since the last call, a part that is gone with "".
+struct SchemaFingerprintsRead {
+    bool complete = true;
+    SchemaFingerprints parts;
 };
 
 // How one object differs between two snapshots.

@@ -62,6 +62,12 @@ public:
     SchemaSnapshot snapshot() override {
         return read_postgresql_schema(catalog_query(), dialect());
     }
+    SchemaSnapshot snapshot(const std::vector<std::string>& parts) override {
+        return read_postgresql_schema(catalog_query(), dialect(), &parts);
+    }
+    SchemaFingerprintsRead schema_fingerprints() override {
+        return read_postgresql_fingerprints(catalog_query(), dialect());
+    }
 
     std::vector<TableLock> held_table_locks() override {
         std::vector<TableLock> locks;

@@ -30,6 +30,7 @@
 //   type        type_kind "enum" with values "a, b" (in their order); "domain" with type (the
 //               base type), nullable, default, check; "composite" with fields "a integer, ...";
 //               "range" with subtype
+#include "db/postgresql_catalog.hpp"
 #include "db/schema_reader.hpp"
 
 namespace rev::db {
@@ -39,12 +40,6 @@ namespace {
 using Kind = SchemaObject::Kind;
 using Row = std::vector<std::string>;
 namespace attr = schema_attribute;
-
-// The name of `object` in schema alias `ns`, qualified unless it is the current schema.
-std::string named(const std::string& ns, const std::string& object) {
-    return "CASE WHEN " + ns + ".nspname = current_schema() THEN " + object + "::text ELSE " + ns +
-           ".nspname || '.' || " + object + " END";
-}
 
 // The live columns of relation `relation` at the places the int2[] `keys` gives, "a, b".
 std::string column_list(const std::string& keys, const std::string& relation) {
@@ -94,19 +89,25 @@ void set_if(std::map<std::string, std::string>& attributes, std::string_view nam
 
 class PostgresqlReader {
 public:
-    PostgresqlReader(const CatalogQuery& query, const Dialect& dialect)
-        : m_query(query), m_dialect(dialect) {}
+    // All parts, or only `parts` (relations and types by the name snapshots give them).
+    PostgresqlReader(const CatalogQuery& query, const Dialect& dialect,
+                     const std::vector<std::string>* parts)
+        : m_query(query), m_dialect(dialect) {
+        if (parts != nullptr) {
+            std::string names;
+            for (const std::string& part : *parts) {
+                names += (names.empty() ? "" : ", ") + Dialect::quote(part);
+            }
+            m_relation_parts = " AND " + named("n", "c.relname") + " IN (" + names + ")";
+            m_type_parts = " AND " + named("n", "t.typname") + " IN (" + names + ")";
+        }
+    }
 
     SchemaSnapshot read() {
-        std::string oids;
-        m_query("SELECT n.oid::text FROM unnest(current_schemas(false)) WITH ORDINALITY s(name, "
-                "i) JOIN pg_namespace n ON n.nspname = s.name WHERE s.name NOT IN ('pg_catalog', "
-                "'information_schema') ORDER BY s.i",
-                1, [&](Row& row) { oids += (oids.empty() ? "" : ", ") + row[0]; });
-        if (oids.empty()) {
+        m_schemas = snapshot_schemas(m_query);
+        if (m_schemas.empty()) {
             return {};
         }
-        m_schemas = "(" + oids + ")";
         read_relations();
         read_columns();
         read_constraints();
@@ -118,19 +119,9 @@ public:
     }
 
 private:
-    // Relations `c` (in namespace `n`) of the snapshot's schemas, rev's tables and extensions'
-    // objects left out.
+    // The relations `c` (in namespace `n`) this snapshot reads.
     std::string relations() const {
-        const VersionTables& tables = m_dialect.tables();
-        std::string own;
-        for (const std::string& table : m_dialect.own_tables()) {
-            own += (own.empty() ? "" : ", ") + Dialect::quote(table);
-        }
-        return " c.relnamespace IN " + m_schemas + " AND NOT (n.nspname = " +
-               (tables.schema.empty() ? "current_schema()" : Dialect::quote(tables.schema)) +
-               " AND c.relname IN (" + own +
-               ")) AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = "
-               "'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')";
+        return snapshot_relations(m_schemas, m_dialect) + m_relation_parts;
     }
 
     // FROM pg_class c and its namespace n, for the parts of tables.
@@ -301,13 +292,8 @@ private:
                     "'no' ELSE 'yes' END, t.typdefault, (SELECT "
                     "string_agg(pg_get_constraintdef(k.oid, true), ', ' ORDER BY k.conname) FROM "
                     "pg_constraint k WHERE k.contypid = t.oid) FROM pg_type t JOIN pg_namespace n "
-                    "ON n.oid = t.typnamespace LEFT JOIN pg_range r ON r.rngtypid = t.oid WHERE "
-                    "t.typnamespace IN " +
-                    m_schemas +
-                    " AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT "
-                    "relkind FROM pg_class WHERE oid = t.typrelid) = 'c')) AND NOT EXISTS "
-                    "(SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND "
-                    "e.objid = t.oid AND e.deptype = 'e')",
+                    "ON n.oid = t.typnamespace LEFT JOIN pg_range r ON r.rngtypid = t.oid WHERE" +
+                    snapshot_types(m_schemas) + m_type_parts,
                 6, [&](Row& row) { add_type(row); });
     }
 
@@ -333,13 +319,51 @@ private:
     const Dialect& m_dialect;
     // "(2200, 16384)": the oids of the snapshot's schemas.
     std::string m_schemas;
+    // For a partial read: "AND <name> IN (...)" on relations and on types.
+    std::string m_relation_parts;
+    std::string m_type_parts;
     SchemaSnapshot m_snapshot;
 };
 
 } // namespace
 
-SchemaSnapshot read_postgresql_schema(const CatalogQuery& query, const Dialect& dialect) {
-    return PostgresqlReader(query, dialect).read();
+std::string named(const std::string& ns, const std::string& object) {
+    return "CASE WHEN " + ns + ".nspname = current_schema() THEN " + object + "::text ELSE " + ns +
+           ".nspname || '.' || " + object + " END";
+}
+
+std::string snapshot_schemas(const CatalogQuery& query) {
+    std::string oids;
+    query("SELECT n.oid::text FROM unnest(current_schemas(false)) WITH ORDINALITY s(name, i) JOIN "
+          "pg_namespace n ON n.nspname = s.name WHERE s.name NOT IN ('pg_catalog', "
+          "'information_schema') ORDER BY s.i",
+          1, [&](Row& row) { oids += (oids.empty() ? "" : ", ") + row[0]; });
+    return oids.empty() ? "" : "(" + oids + ")";
+}
+
+std::string snapshot_relations(const std::string& schemas, const Dialect& dialect) {
+    const VersionTables& tables = dialect.tables();
+    std::string own;
+    for (const std::string& table : dialect.own_tables()) {
+        own += (own.empty() ? "" : ", ") + Dialect::quote(table);
+    }
+    return " c.relnamespace IN " + schemas + " AND NOT (n.nspname = " +
+           (tables.schema.empty() ? "current_schema()" : Dialect::quote(tables.schema)) +
+           " AND c.relname IN (" + own +
+           ")) AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = "
+           "'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')";
+}
+
+std::string snapshot_types(const std::string& schemas) {
+    return " t.typnamespace IN " + schemas +
+           " AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM "
+           "pg_class WHERE oid = t.typrelid) = 'c')) AND NOT EXISTS (SELECT 1 FROM pg_depend e "
+           "WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')";
+}
+
+SchemaSnapshot read_postgresql_schema(const CatalogQuery& query, const Dialect& dialect,
+                                      const std::vector<std::string>* parts) {
+    return PostgresqlReader(query, dialect, parts).read();
 }
 
 } // namespace rev::db

@@ -94,6 +94,10 @@ public:
         m_database =
             connect_sqlite(parse_database_url("sqlite:///" + file.string(), m_folder.path()),
                            tables, IfMissing::create);
+        // Thrown away at the end, so never worth a sync: a commit that waits for the disk is
+        // most of what a script costs on a small table.
+        m_database->runner().execute(
+            {"PRAGMA synchronous = OFF;\nPRAGMA journal_mode = MEMORY;\n", file});
     }
     // The session closes before its folder goes.
     ~SqliteScratch() override { m_database.reset(); }

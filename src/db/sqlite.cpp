@@ -47,9 +47,14 @@ struct StatementFinalizer {
 class SqliteDatabase final : public SociDatabase {
 public:
     SqliteDatabase(const DatabaseUrl& url, Dialect dialect, std::unique_ptr<soci::session> session)
-        : SociDatabase(url, std::move(dialect), std::move(session)) {}
+        : SociDatabase(url, std::move(dialect), std::move(session)) {
+        sqlite_api::sqlite3_set_authorizer(native(), &SqliteDatabase::note_statement, this);
+    }
 
-    ~SqliteDatabase() override { unlock(); }
+    ~SqliteDatabase() override {
+        sqlite_api::sqlite3_set_authorizer(native(), nullptr, nullptr);
+        unlock();
+    }
 
     // SQLite has no advisory locks, so rev holds flock() on a file beside the database: the
     // kernel releases it when the process dies, so a killed rev never leaves a stale lock.
@@ -78,6 +83,12 @@ public:
     bool in_transaction() override { return sqlite_api::sqlite3_get_autocommit(native()) == 0; }
 
     SchemaSnapshot snapshot() override { return read_sqlite_schema(catalog_query(), dialect()); }
+    SchemaSnapshot snapshot(const std::vector<std::string>& parts) override {
+        return read_sqlite_schema(catalog_query(), dialect(), &parts);
+    }
+    SchemaFingerprintsRead schema_fingerprints() override {
+        return m_fingerprints.read(catalog_query(), dialect());
+    }
     std::vector<TableLock> held_table_locks() override { return {}; }
 
     // Straight from SQLite: SOCI spends several times longer per row than SQLite does, which
@@ -229,7 +240,50 @@ private:
         return static_cast<soci::sqlite3_session_backend*>(session().get_backend())->conn_;
     }
 
+    // SQLite's authorizer, called as each statement is prepared: which parts of the schema it
+    // may change, for schema_fingerprints(). It allows everything. ALTER TABLE may rewrite the
+    // text of every part that names the table or its columns.
+    static int note_statement(void* self, int action, const char* first, const char* second,
+                              const char* database, const char* /*trigger*/) {
+        auto& fingerprints = static_cast<SqliteDatabase*>(self)->m_fingerprints;
+        const bool main = database == nullptr || std::strcmp(database, "main") == 0;
+        switch (action) {
+        case SQLITE_CREATE_TABLE:
+        case SQLITE_DROP_TABLE:
+        case SQLITE_CREATE_VIEW:
+        case SQLITE_DROP_VIEW:
+            if (main && first != nullptr) {
+                fingerprints.touched(first);
+            }
+            break;
+        case SQLITE_CREATE_INDEX:
+        case SQLITE_DROP_INDEX:
+        case SQLITE_CREATE_TRIGGER:
+        case SQLITE_DROP_TRIGGER:
+            if (main && second != nullptr) {
+                fingerprints.touched(second);
+            }
+            break;
+        case SQLITE_ALTER_TABLE:
+        case SQLITE_CREATE_VTABLE:
+        case SQLITE_DROP_VTABLE:
+            fingerprints.touched_everything();
+            break;
+        case SQLITE_PRAGMA:
+            // Writes to sqlite_schema itself cannot be told from SQLite's own (DDL writes it
+            // through nested statements), so a session that may make them is read whole.
+            if (first != nullptr && sqlite_api::sqlite3_stricmp(first, "writable_schema") == 0) {
+                fingerprints.touched_everything(true);
+            }
+            break;
+        default:
+            break;
+        }
+        return SQLITE_OK;
+    }
+
     int m_lock_fd = -1;
+    SqliteFingerprintReader m_fingerprints;
     // Finalized before the base class closes the session.
     std::unordered_map<std::string, Statement> m_statements;
 };

@@ -47,10 +47,32 @@ std::string joined(const std::vector<std::string>& parts, std::string_view separ
     return text;
 }
 
+// "'a', 'b'": names as SQL literals, for IN.
+std::string literals(const std::vector<std::string>& names) {
+    std::string list;
+    for (const std::string& name : names) {
+        list += (list.empty() ? "" : ", ") + Dialect::quote(name);
+    }
+    return list;
+}
+
+// sqlite_schema `m` without SQLite's own objects and rev's tables.
+std::string own_objects_filter(const Dialect& dialect) {
+    return " m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.tbl_name NOT IN (" +
+           literals(dialect.own_tables()) + ")";
+}
+
 class SqliteReader {
 public:
-    SqliteReader(const CatalogQuery& query, const Dialect& dialect)
-        : m_query(query), m_filter(filter(dialect)) {}
+    // All parts, or only `parts` (tables and views by name, with what belongs to them).
+    SqliteReader(const CatalogQuery& query, const Dialect& dialect,
+                 const std::vector<std::string>* parts)
+        : m_query(query), m_filter(own_objects_filter(dialect)), m_partial(parts != nullptr) {
+        if (parts != nullptr) {
+            // First: SQLite tests the terms of a scan of sqlite_schema in order.
+            m_filter = " m.tbl_name IN (" + literals(*parts) + ") AND" + m_filter;
+        }
+    }
 
     SchemaSnapshot read() {
         read_objects();
@@ -64,15 +86,6 @@ public:
     }
 
 private:
-    // sqlite_schema `m` without SQLite's own objects and rev's tables.
-    static std::string filter(const Dialect& dialect) {
-        std::string own;
-        for (const std::string& table : dialect.own_tables()) {
-            own += (own.empty() ? "" : ", ") + Dialect::quote(table);
-        }
-        return " m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.tbl_name NOT IN (" + own + ")";
-    }
-
     void add(Kind kind, std::string name, std::string table,
              std::map<std::string, std::string> attributes) {
         m_snapshot.objects.push_back(
@@ -80,9 +93,14 @@ private:
     }
 
     void read_objects() {
-        // Apart: joined with sqlite_schema, pragma_table_list is read again for every row.
-        m_query("SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main' AND (wr "
-                "OR strict)",
+        // Apart when reading every table: joined with sqlite_schema, pragma_table_list reads
+        // every table again for each row; for a few tables, joined it reads only those.
+        m_query(m_partial ? "SELECT m.name, t.wr, t.strict FROM sqlite_schema m JOIN "
+                            "pragma_table_list(m.name) t WHERE m.type = 'table' AND t.schema = "
+                            "'main' AND (t.wr OR t.strict) AND" +
+                                m_filter
+                          : "SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main' "
+                            "AND (wr OR strict)",
                 3, [&](Row& row) {
                     m_table_flags[row[0]] = {row[1] == "1", row[2] == "1"};
                 });
@@ -255,7 +273,7 @@ private:
         if (std::all_of(key.to.begin(), key.to.end(),
                         [](const std::string& column) { return column.empty(); })) {
             key.to.clear();
-            for (const auto& [position, column] : m_primary_keys[key.parent]) {
+            for (const auto& [position, column] : primary_key_of(key.parent)) {
                 key.to.push_back(column);
             }
         }
@@ -271,8 +289,25 @@ private:
         add(Kind::constraint, std::move(name), key.table, std::move(attributes));
     }
 
+    // A table's primary key columns by their place in the key; read apart when a partial read
+    // left the table out.
+    const std::map<int, std::string>& primary_key_of(const std::string& table) {
+        const auto inserted = m_primary_keys.try_emplace(table);
+        std::map<int, std::string>& columns = inserted.first->second;
+        if (inserted.second && m_partial) {
+            m_query("SELECT pk, name FROM pragma_table_info(" + Dialect::quote(table) +
+                        ") WHERE pk > 0",
+                    2, [&](Row& row) { columns.emplace(std::stoi(row[0]), row[1]); });
+            m_borrowed_keys.insert(table);
+        }
+        return columns;
+    }
+
     void add_primary_keys() {
         for (const auto& [table, columns] : m_primary_keys) {
+            if (columns.empty() || m_borrowed_keys.contains(table)) {
+                continue;
+            }
             std::vector<std::string> names;
             for (const auto& [position, column] : columns) {
                 names.push_back(column);
@@ -285,6 +320,7 @@ private:
 
     const CatalogQuery& m_query;
     std::string m_filter;
+    bool m_partial = false;
     SchemaSnapshot m_snapshot;
     // Per table, its primary key's columns by their place in the key.
     std::map<std::string, std::map<int, std::string>> m_primary_keys;
@@ -295,12 +331,109 @@ private:
     std::map<std::string, std::map<std::string, std::string>> m_columns;
     std::vector<std::pair<std::string, Check>> m_checks;
     std::set<std::pair<std::string, std::string>> m_fkey_names;
+    // Tables outside a partial read whose primary key a foreign key needed.
+    std::set<std::string> m_borrowed_keys;
 };
 
 } // namespace
 
-SchemaSnapshot read_sqlite_schema(const CatalogQuery& query, const Dialect& dialect) {
-    return SqliteReader(query, dialect).read();
+SchemaFingerprintsRead SqliteFingerprintReader::read(const CatalogQuery& query,
+                                                     const Dialect& dialect) {
+    std::string data_version;
+    query("PRAGMA data_version", 1, [&](Row& row) { data_version = row[0]; });
+    SchemaFingerprintsRead fingerprints;
+    fingerprints.complete = m_everything || data_version != m_data_version;
+    m_data_version = std::move(data_version);
+    std::set<std::string> names;
+    std::string condition;
+    if (!fingerprints.complete) {
+        if (m_touched.empty()) {
+            return fingerprints;
+        }
+        condition = condition_for_touched_parts(names);
+    }
+    m_everything = m_always_everything;
+    m_touched.clear();
+    std::set<std::string> seen;
+    std::set<std::string> tables;
+    query("SELECT m.tbl_name, m.type, m.name, COALESCE(m.sql, '') FROM sqlite_schema m WHERE" +
+              condition + own_objects_filter(dialect),
+          4, [&](Row& row) {
+              std::string& fingerprint = fingerprints.parts[row[0]];
+              fingerprint += row[1] + '\x1f' + row[2] + '\x1f' + row[3] + '\x1e';
+              seen.insert(row[0]);
+              if (row[1] == "table") {
+                  tables.insert(row[0]);
+                  note_table(row[0], std::move(row[3]));
+              }
+          });
+    for (const std::string& part : seen) {
+        if (!tables.contains(part)) {
+            m_parts[part] = {};
+        }
+    }
+    // What is gone: every part not seen, or only those of the parts looked at.
+    for (auto it = m_parts.begin(); it != m_parts.end();) {
+        if (!seen.contains(it->first) &&
+            (fingerprints.complete || names.contains(upper(it->first)))) {
+            if (!it->second.table_sql.empty()) {
+                m_table_sql.erase(upper(it->first));
+            }
+            if (!fingerprints.complete) {
+                fingerprints.parts[it->first] = "";
+            }
+            it = m_parts.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    // A REFERENCES without columns means the parent's primary key, which only its text says.
+    for (const std::string& part : seen) {
+        for (const std::string& parent : m_parts[part].references) {
+            const auto found = m_table_sql.find(parent);
+            fingerprints.parts[part] += '\x1d' + (found == m_table_sql.end() ? "" : found->second);
+        }
+    }
+    return fingerprints;
+}
+
+void SqliteFingerprintReader::touched(std::string_view part) {
+    m_touched.insert(upper(part));
+}
+
+// The touched parts and the tables that reference them, as the first term of a condition on
+// sqlite_schema `m`; `names` gets them upper-cased.
+std::string
+SqliteFingerprintReader::condition_for_touched_parts(std::set<std::string>& names) const {
+    names = m_touched;
+    for (const auto& [part, known] : m_parts) {
+        for (const std::string& parent : known.references) {
+            if (m_touched.contains(parent)) {
+                names.insert(upper(part));
+            }
+        }
+    }
+    return " m.tbl_name COLLATE NOCASE IN (" + literals({names.begin(), names.end()}) + ") AND";
+}
+
+void SqliteFingerprintReader::note_table(const std::string& part, std::string sql) {
+    KnownPart& known = m_parts[part];
+    if (known.table_sql != sql) {
+        known.references.clear();
+        const std::vector<Token> tokens = tokens_of(sql);
+        for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+            if (tokens[i].word && tokens[i].text == "REFERENCES") {
+                known.references.push_back(upper(tokens[i + 1].text));
+            }
+        }
+        known.table_sql = sql;
+    }
+    m_table_sql[upper(part)] = std::move(sql);
+}
+
+SchemaSnapshot read_sqlite_schema(const CatalogQuery& query, const Dialect& dialect,
+                                  const std::vector<std::string>* parts) {
+    return SqliteReader(query, dialect, parts).read();
 }
 
 } // namespace rev::db

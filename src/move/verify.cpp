@@ -1,9 +1,10 @@
+#include "move/schema_tracker.hpp"
+
 #include <rev/applied_set.hpp>
 #include <rev/loader.hpp>
 #include <rev/verify.hpp>
 
 #include <algorithm>
-#include <optional>
 #include <set>
 #include <string>
 
@@ -56,7 +57,7 @@ std::vector<SchemaChange> problem_changes(std::vector<SchemaChange> changes) {
 class Prover {
 public:
     Prover(Database& scratch, const RevisionGraph& graph, const ProofOptions& options)
-        : m_scratch(scratch), m_graph(graph), m_options(options) {}
+        : m_scratch(scratch), m_graph(graph), m_options(options), m_schema(scratch) {}
 
     // Runs up.sql, for a revision that is only a way to reach the ones being proven.
     bool apply(RevisionGraph::Vertex vertex, RevisionProof& failure) {
@@ -69,53 +70,49 @@ public:
         const RevisionFiles files = read_revision_files(revision);
         RevisionProof proof;
         proof.revision = vertex;
-        const SchemaSnapshot s0 = current_schema();
+        const SchemaTracker::State s0 = current_schema();
         if (!run(revision, revision.up_path(), files.up, proof, &proof.up_locks)) {
             return proof;
         }
-        SchemaSnapshot s1 = m_scratch.snapshot();
+        const SchemaTracker::State s1 = current_schema();
         proof.up_changes = diff(s0, s1);
         if (!m_options.round_trip) {
-            m_current = std::move(s1);
             return proof;
         }
         if (!run(revision, revision.down_path(), files.down, proof)) {
             return proof;
         }
-        for (const SchemaChange& change : problem_changes(diff(s0, m_scratch.snapshot()))) {
+        for (const SchemaChange& change : problem_changes(diff(s0, current_schema()))) {
             proof.problems.push_back({ProofStep::down_restores, revision.down_path(), 0,
                                       change.object().describe(), down_restores_what(change)});
         }
         if (!run(revision, revision.up_path(), files.up, proof)) {
             return proof;
         }
-        SchemaSnapshot s3 = m_scratch.snapshot();
-        for (const SchemaChange& change : problem_changes(diff(s1, s3))) {
+        for (const SchemaChange& change : problem_changes(diff(s1, current_schema()))) {
             proof.problems.push_back({ProofStep::up_repeats, revision.up_path(), 0,
                                       change.object().describe(), up_repeats_what(change)});
         }
-        m_current = std::move(s3);
         return proof;
     }
 
 private:
-    // The schema as it is now: the snapshot the last proof ended with, if no script has run since
-    // (the next revision's S0 is the last one's S3, which saves a catalog read per revision),
-    // else read.
-    SchemaSnapshot current_schema() {
-        if (m_current) {
-            SchemaSnapshot snapshot = std::move(*m_current);
-            m_current.reset();
-            return snapshot;
+    // The schema as it is now, read again only if a script ran since the last read (the next
+    // revision's S0 is the last one's S3).
+    const SchemaTracker::State& current_schema() {
+        if (m_scripts_ran || !m_has_read) {
+            m_scripts_ran = false;
+            m_has_read = true;
+            return m_schema.read();
         }
-        return m_scratch.snapshot();
+        return m_schema.state();
     }
 
     // Runs one script as upgrade would: in its own transaction unless the revision says not.
     // A failing script becomes the proof's problem; false then.
     bool run(const Revision& revision, const std::filesystem::path& path, const std::string& text,
              RevisionProof& proof, std::vector<TableLock>* locks = nullptr) {
-        m_current.reset();
+        m_scripts_ran = true;
         if (m_options.check_interrupted) {
             m_options.check_interrupted();
         }
@@ -145,7 +142,9 @@ private:
     Database& m_scratch;
     const RevisionGraph& m_graph;
     const ProofOptions& m_options;
-    std::optional<SchemaSnapshot> m_current;
+    SchemaTracker m_schema;
+    bool m_scripts_ran = false;
+    bool m_has_read = false;
 };
 
 } // namespace

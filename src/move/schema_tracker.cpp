@@ -1,0 +1,97 @@
+#include "move/schema_tracker.hpp"
+
+namespace rev {
+
+namespace {
+
+void append_objects(const SchemaTracker::Part* part, std::vector<SchemaObject>& objects) {
+    if (part != nullptr) {
+        objects.insert(objects.end(), part->objects.begin(), part->objects.end());
+    }
+}
+
+} // namespace
+
+const SchemaTracker::State& SchemaTracker::read() {
+    SchemaFingerprintsRead fingerprints = m_database.schema_fingerprints();
+    if (fingerprints.complete) {
+        for (const auto& [part, known] : m_state) {
+            if (!fingerprints.parts.contains(part)) {
+                fingerprints.parts[part] = "";
+            }
+        }
+    }
+    std::vector<std::string> stale;
+    for (auto& [part, fingerprint] : fingerprints.parts) {
+        const auto current = m_state.find(part);
+        if (current != m_state.end() && current->second->fingerprint == fingerprint) {
+            continue;
+        }
+        if (fingerprint.empty()) {
+            m_state.erase(part);
+        } else if (const auto seen = m_seen.find(part);
+                   seen != m_seen.end() && seen->second->fingerprint == fingerprint) {
+            // Back as it was (up.sql after down.sql): what was read then still holds.
+            m_state[part] = seen->second;
+        } else {
+            stale.push_back(part);
+        }
+    }
+    if (!stale.empty()) {
+        read_parts(stale, fingerprints.parts);
+    }
+    return m_state;
+}
+
+void SchemaTracker::read_parts(const std::vector<std::string>& parts,
+                               const SchemaFingerprints& fingerprints) {
+    SchemaSnapshot fresh = m_has_read ? m_database.snapshot(parts) : m_database.snapshot();
+    m_has_read = true;
+    std::map<std::string, std::vector<SchemaObject>> objects_by_part;
+    for (SchemaObject& object : fresh.objects) {
+        std::vector<SchemaObject>& objects = objects_by_part[object.part()];
+        objects.push_back(std::move(object));
+    }
+    for (const std::string& part : parts) {
+        auto read = std::make_shared<const Part>(
+            Part{fingerprints.at(part), std::move(objects_by_part[part])});
+        m_seen[part] = read;
+        m_state[part] = std::move(read);
+    }
+}
+
+std::vector<SchemaChange> diff(const SchemaTracker::State& before,
+                               const SchemaTracker::State& after) {
+    SchemaSnapshot old_parts;
+    SchemaSnapshot new_parts;
+    auto old_it = before.begin();
+    auto new_it = after.begin();
+    while (old_it != before.end() || new_it != after.end()) {
+        if (new_it == after.end() || (old_it != before.end() && old_it->first < new_it->first)) {
+            append_objects(old_it++->second.get(), old_parts.objects);
+        } else if (old_it == before.end() || new_it->first < old_it->first) {
+            append_objects(new_it++->second.get(), new_parts.objects);
+        } else {
+            if (old_it->second != new_it->second) {
+                append_objects(old_it->second.get(), old_parts.objects);
+                append_objects(new_it->second.get(), new_parts.objects);
+            }
+            ++old_it;
+            ++new_it;
+        }
+    }
+    old_parts.normalise();
+    new_parts.normalise();
+    return diff(old_parts, new_parts);
+}
+
+SchemaSnapshot snapshot_of(const SchemaTracker::State& state) {
+    SchemaSnapshot snapshot;
+    for (const auto& [name, part] : state) {
+        append_objects(part.get(), snapshot.objects);
+    }
+    snapshot.normalise();
+    return snapshot;
+}
+
+} // namespace rev
