@@ -20,9 +20,13 @@ const std::vector<ShellScript>& shell_scripts() {
 std::string shell_quoted(std::string_view text) {
     std::string quoted = "'";
     for (const char c : text) {
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        if (c == '\'') {
+            quoted.append("'\\''");
+        } else {
+            quoted.push_back(c);
+        }
     }
-    return quoted + "'";
+    return quoted.append("'");
 }
 
 namespace {
@@ -39,18 +43,6 @@ const char* kind_word(ValueKind kind) {
         return "directory";
     }
     return "none";
-}
-
-// The spellings of an option: "-c" and "--config".
-std::vector<std::string> spellings(const OptionShape& option) {
-    std::vector<std::string> words;
-    if (!option.short_name.empty()) {
-        words.push_back(option.short_name);
-    }
-    if (!option.long_name.empty()) {
-        words.push_back("--" + option.long_name);
-    }
-    return words;
 }
 
 // "upgrade:--lock-timeout) echo none ;;" for each option of `options` that takes a value.
@@ -72,7 +64,7 @@ std::string option_words(const std::vector<OptionShape>& options) {
     std::string words;
     for (const OptionShape& option : options) {
         for (const std::string& word : spellings(option)) {
-            words += (words.empty() ? "" : " ") + word;
+            words.append(words.empty() ? "" : " ").append(word);
         }
     }
     return words;
@@ -87,6 +79,17 @@ std::string command_words(const CompletionModel& model) {
 }
 
 } // namespace
+
+std::vector<std::string> spellings(const OptionShape& option) {
+    std::vector<std::string> words;
+    if (!option.short_name.empty()) {
+        words.push_back(option.short_name);
+    }
+    if (!option.long_name.empty()) {
+        words.push_back("--" + option.long_name);
+    }
+    return words;
+}
 
 void write_shape_functions(std::ostream& out, const CompletionModel& model) {
     out << "# _rev_option_value COMMAND OPTION: the kind of value OPTION takes; fails for a "

@@ -30,6 +30,9 @@ const std::vector<ShellScript>& shell_scripts();
 // `text` as one single-quoted word of a POSIX shell (and fish).
 std::string shell_quoted(std::string_view text);
 
+// The spellings of an option: "-c" and "--config".
+std::vector<std::string> spellings(const OptionShape& option);
+
 // The data functions bash and zsh share: _rev_option_value COMMAND OPTION prints the kind of
 // value OPTION takes (failing for a switch), _rev_argument COMMAND N that of the Nth argument.
 void write_shape_functions(std::ostream& out, const CompletionModel& model);

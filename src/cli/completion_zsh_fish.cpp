@@ -13,12 +13,10 @@ namespace {
 std::string zsh_specs(const std::vector<OptionShape>& options) {
     std::string specs;
     for (const OptionShape& option : options) {
-        for (const std::string& word :
-             {option.short_name,
-              option.long_name.empty() ? std::string() : "--" + option.long_name}) {
-            if (!word.empty()) {
-                specs += " " + shell_quoted(word + ":" + option.description);
-            }
+        for (const std::string& word : spellings(option)) {
+            std::string spec = word;
+            spec.append(":").append(option.description);
+            specs.append(" ").append(shell_quoted(spec));
         }
     }
     return specs;
@@ -119,10 +117,10 @@ namespace {
 std::string fish_flags(const OptionShape& option) {
     std::string flags;
     if (!option.short_name.empty()) {
-        flags += " -s " + option.short_name.substr(1);
+        flags.append(" -s ").append(option.short_name.substr(1));
     }
     if (!option.long_name.empty()) {
-        flags += " -l " + option.long_name;
+        flags.append(" -l ").append(option.long_name);
     }
     if (!option.value_name.empty()) {
         switch (option.value_kind()) {
@@ -140,7 +138,7 @@ std::string fish_flags(const OptionShape& option) {
             break;
         }
     }
-    return flags + " -d " + shell_quoted(option.description);
+    return flags.append(" -d ").append(shell_quoted(option.description));
 }
 
 // What fish offers for an argument of this kind.
@@ -169,8 +167,9 @@ std::string fish_valued_globals(const CompletionModel& model) {
     std::string words;
     for (const OptionShape& option : model.global) {
         if (!option.value_name.empty()) {
-            words += option.short_name.empty() ? "" : " " + option.short_name;
-            words += option.long_name.empty() ? "" : " --" + option.long_name;
+            for (const std::string& word : spellings(option)) {
+                words.append(" ").append(word);
+            }
         }
     }
     return words;

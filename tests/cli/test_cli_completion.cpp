@@ -58,11 +58,21 @@ void write_script(const TempDir& dir, const std::string& shell, const std::strin
     dir.write(file, script.out);
 }
 
-// Runs `shell -c CODE` in `dir`, with the rev under test first on PATH.
+// Runs `shell -c CODE` in `dir`, with the rev under test first on PATH, reading none of the
+// user's start-up files and writing none of theirs (fish keeps its data under XDG folders).
 RunResult run_shell(const TempDir& dir, const std::string& shell, const std::string& code) {
     const char* path = std::getenv("PATH");
-    return run_program(dir.path(), {shell, "-c", code},
-                       {{"PATH", rev_binary_dir().string() + ":" + (path ? path : "")}});
+    std::vector<std::string> argv{shell};
+    if (shell == "zsh") {
+        argv.emplace_back("-f");
+    } else if (shell == "fish") {
+        argv.emplace_back("--no-config");
+    }
+    argv.insert(argv.end(), {"-c", code});
+    return run_program(dir.path(), argv,
+                       {{"PATH", rev_binary_dir().string() + ":" + (path ? path : "")},
+                        {"XDG_CONFIG_HOME", (dir.path() / ".config").string()},
+                        {"XDG_DATA_HOME", (dir.path() / ".data").string()}});
 }
 
 } // namespace
