@@ -4,6 +4,7 @@
 #   lib/librev_*.a                    one static library per stage
 #   lib/cmake/rev/                    revConfig.cmake, its version file, the exported targets,
 #                                     and FindSOCI.cmake (Debian's SOCI has no config of its own)
+#   share/                            the shell completion scripts and rev(1), written by rev
 # Consumers link rev::rev. Private headers under src/ are never installed.
 include(CMakePackageConfigHelpers)
 
@@ -30,6 +31,39 @@ install(FILES
   "${CMAKE_CURRENT_BINARY_DIR}/revConfigVersion.cmake"
   cmake/FindSOCI.cmake
   DESTINATION "${rev_cmake_dir}")
+
+# The shell completion scripts and the man page, written at build time by the rev just built
+# from its command table (src/cli/command_shape.cpp), so that they cannot drift from it.
+#   share/bash-completion/completions/rev     bash
+#   share/zsh/site-functions/_rev             zsh
+#   share/fish/vendor_completions.d/rev.fish  fish
+#   share/man/man1/rev.1                      rev(1)
+set(rev_shell_dir "${CMAKE_CURRENT_BINARY_DIR}/completions")
+set(rev_generated_files)
+foreach(shell_and_file IN ITEMS "bash;rev.bash" "zsh;_rev" "fish;rev.fish")
+  list(GET shell_and_file 0 shell)
+  list(GET shell_and_file 1 file)
+  # Ninja and Make run each command through the shell, which does the redirection.
+  add_custom_command(OUTPUT "${rev_shell_dir}/${file}"
+    COMMAND "${CMAKE_COMMAND}" -E make_directory "${rev_shell_dir}"
+    COMMAND "$<TARGET_FILE:rev>" completion ${shell} > "${rev_shell_dir}/${file}"
+    DEPENDS rev
+    COMMENT "Writing the ${shell} completion script")
+  list(APPEND rev_generated_files "${rev_shell_dir}/${file}")
+endforeach()
+add_custom_command(OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/rev.1"
+  COMMAND "$<TARGET_FILE:rev>" man > "${CMAKE_CURRENT_BINARY_DIR}/rev.1"
+  DEPENDS rev
+  COMMENT "Writing the man page rev.1")
+list(APPEND rev_generated_files "${CMAKE_CURRENT_BINARY_DIR}/rev.1")
+add_custom_target(rev_shell_files ALL DEPENDS ${rev_generated_files})
+
+install(FILES "${rev_shell_dir}/rev.bash"
+  DESTINATION "${CMAKE_INSTALL_DATADIR}/bash-completion/completions" RENAME rev)
+install(FILES "${rev_shell_dir}/_rev" DESTINATION "${CMAKE_INSTALL_DATADIR}/zsh/site-functions")
+install(FILES "${rev_shell_dir}/rev.fish"
+  DESTINATION "${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d")
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/rev.1" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
 
 # cpack -G DEB: one package with the tool and the library. Depends: the shared libraries rev
 # links, found by dpkg-shlibdeps from the binary, plus the two it loads at run time (libpq and

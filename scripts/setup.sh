@@ -22,6 +22,8 @@ if [ "${1:-}" = "--test" ]; then
     clang libclang-rt-14-dev llvm
     # The format and tidy gates (cmake/RevTooling.cmake).
     clang-format clang-tidy
+    # The CLI tests run the generated completion scripts in each shell and render rev(1).
+    zsh fish man-db groff-base
   )
 fi
 

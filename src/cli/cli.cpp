@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include "command_shape.hpp"
 #include "json.hpp"
 
 #include <rev/error.hpp>
@@ -15,8 +16,6 @@
 
 namespace rev::cli {
 
-namespace {
-
 void add_global_options(po::options_description& options, GlobalOptions& global) {
     options.add_options() //
         ("config,c", po::value(&global.config)->value_name("FILE"),
@@ -25,6 +24,13 @@ void add_global_options(po::options_description& options, GlobalOptions& global)
          "database URL; overrides REV_DATABASE_URL and migrate.toml") //
         ("quiet,q", po::bool_switch(&global.quiet), "print only errors and results");
 }
+
+void add_top_level_options(po::options_description& options, GlobalOptions& global) {
+    add_global_options(options, global);
+    options.add_options()("help,h", "show this help")("version", "print rev's version");
+}
+
+namespace {
 
 const Command* find_command(std::string_view name) {
     for (const Command& command : commands()) {
@@ -93,8 +99,7 @@ std::vector<po::option> negative_numbers_are_arguments(std::vector<std::string>&
 int dispatch(Context& context, int argc, char** argv) {
     GlobalOptions global;
     po::options_description visible("Global options");
-    add_global_options(visible, global);
-    visible.add_options()("help,h", "show this help")("version", "print rev's version");
+    add_top_level_options(visible, global);
     po::options_description all;
     all.add(visible).add_options()            //
         ("command", po::value<std::string>()) //
@@ -264,6 +269,10 @@ UsageError CommandLine::usage_error(const po::error& error) const {
 
 bool CommandLine::parse(Context& context, const Args& args) {
     m_options.add_options()("help,h", "show this help");
+    if (CommandShape* shape = context.shape()) {
+        record_shape(*shape, m_options, m_hidden, m_positional);
+        return false;
+    }
     // Global options may also follow the command name; they add to those given before it.
     GlobalOptions after;
     po::options_description global("Global options");
@@ -331,6 +340,8 @@ const std::vector<Command>& commands() {
          "Prove on a scratch database that each down.sql undoes its up.sql.", cmd_verify},
         {"lint", "[RANGE] [options]",
          "Report changes that lose data or break running code; exit 1 if not allowed.", cmd_lint},
+        {"completion", "bash|zsh|fish", "Print a shell completion script for rev.", cmd_completion},
+        {"man", "", "Print rev's manual page, rev(1), in roff ('rev man | man -l -').", cmd_man},
     };
     return table;
 }

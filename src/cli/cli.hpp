@@ -39,6 +39,13 @@ struct GlobalOptions {
     bool quiet = false;
 };
 
+// Declares -c, --url and -q, which every command accepts; the top level adds --help and
+// --version.
+void add_global_options(po::options_description& options, GlobalOptions& global);
+void add_top_level_options(po::options_description& options, GlobalOptions& global);
+
+struct CommandShape;
+
 // What a command needs from the run: options, the project's config and graph (loaded on first
 // use, so `--help` and `init` need neither), and where to print.
 class Context {
@@ -58,6 +65,10 @@ public:
     // Whether the command was asked for `--format json`.
     bool json() const { return m_json; }
     void use_json(bool json) { m_json = json; }
+    // Set while the man page and completion scripts read a command's options: CommandLine::parse
+    // records them in `shape` and returns false, so the handler stops before doing anything.
+    void describe_into(CommandShape* shape) { m_shape = shape; }
+    CommandShape* shape() const { return m_shape; }
 
     // --url, else REV_DATABASE_URL, else [database] url.
     DatabaseUrl database_url();
@@ -74,6 +85,7 @@ private:
     GlobalOptions m_options;
     std::ostream& m_out;
     bool m_json = false;
+    CommandShape* m_shape = nullptr;
     std::optional<Config> m_config;
     std::unique_ptr<RevisionGraph> m_graph;
     std::future<RevisionGraph> m_graph_loading;
@@ -141,5 +153,7 @@ int cmd_resolve(Context& context, const Args& args);
 int cmd_schema(Context& context, const Args& args);
 int cmd_verify(Context& context, const Args& args);
 int cmd_lint(Context& context, const Args& args);
+int cmd_completion(Context& context, const Args& args);
+int cmd_man(Context& context, const Args& args);
 
 } // namespace rev::cli

@@ -24,7 +24,9 @@ fail() { echo "FAILED: $*"; exit 1; }
 prefix=$work/prefix
 "$cmake" --install "$build_dir" --prefix "$prefix" >"$work/install.log" || { cat "$work/install.log"; fail "cmake --install"; }
 for file in bin/rev include/rev/migrate.hpp include/rev/version.hpp lib/librev_db.a \
-  lib/cmake/rev/revConfig.cmake lib/cmake/rev/revConfigVersion.cmake lib/cmake/rev/FindSOCI.cmake; do
+  lib/cmake/rev/revConfig.cmake lib/cmake/rev/revConfigVersion.cmake lib/cmake/rev/FindSOCI.cmake \
+  share/bash-completion/completions/rev share/zsh/site-functions/_rev \
+  share/fish/vendor_completions.d/rev.fish share/man/man1/rev.1; do
   [ -e "$prefix/$file" ] || fail "$file was not installed"
 done
 if grep -n -E -- '-W[a-z]|-fsanitize|_GLIBCXX_ASSERTIONS|rev_settings|rev_warnings' "$prefix"/lib/cmake/rev/revTargets*.cmake; then

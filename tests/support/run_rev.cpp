@@ -21,10 +21,9 @@ std::string slurp(const std::filesystem::path& path) {
     return text.str();
 }
 
-} // namespace
-
-RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::string>& args,
-                  const std::map<std::string, std::string>& env) {
+// Runs `argv` in `cwd` with `env` added; execvp looks argv[0] up on PATH.
+RunResult run(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env) {
     // Unique names, so that tests may run several rev processes at once in one folder.
     static std::atomic<int> counter{0};
     const std::string suffix = std::to_string(getpid()) + "-" + std::to_string(counter++);
@@ -45,12 +44,13 @@ RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::strin
         for (const auto& [name, value] : env) {
             setenv(name.c_str(), value.c_str(), 1);
         }
-        std::vector<char*> argv{const_cast<char*>(REV_BINARY)};
+        std::vector<char*> argv;
+        argv.reserve(args.size() + 1);
         for (const std::string& arg : args) {
             argv.push_back(const_cast<char*>(arg.c_str()));
         }
         argv.push_back(nullptr);
-        execv(REV_BINARY, argv.data());
+        execvp(argv[0], argv.data());
         _exit(127);
     }
     int status = 0;
@@ -62,6 +62,24 @@ RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::strin
     std::filesystem::remove(out_file);
     std::filesystem::remove(err_file);
     return result;
+}
+
+} // namespace
+
+RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                  const std::map<std::string, std::string>& env) {
+    std::vector<std::string> argv{REV_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(cwd, argv, env);
+}
+
+RunResult run_program(const std::filesystem::path& cwd, const std::vector<std::string>& argv,
+                      const std::map<std::string, std::string>& env) {
+    return run(cwd, argv, env);
+}
+
+std::filesystem::path rev_binary_dir() {
+    return std::filesystem::path(REV_BINARY).parent_path();
 }
 
 } // namespace rev::test

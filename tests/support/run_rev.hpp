@@ -17,4 +17,11 @@ struct RunResult {
 RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env = {});
 
+// Runs `argv` (argv[0] looked up on PATH, e.g. "bash") the same way.
+RunResult run_program(const std::filesystem::path& cwd, const std::vector<std::string>& argv,
+                      const std::map<std::string, std::string>& env = {});
+
+// The folder holding the rev binary under test, for a PATH on which a script finds it.
+std::filesystem::path rev_binary_dir();
+
 } // namespace rev::test
