@@ -2,6 +2,7 @@
 // (rev/migrate.hpp); these parse, choose the runner and print.
 #include "cli.hpp"
 #include "json.hpp"
+#include "option_value.hpp"
 
 #include <rev/dry_run.hpp>
 #include <rev/error.hpp>
@@ -10,6 +11,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 namespace rev::cli {
 
@@ -21,7 +23,7 @@ struct MoveArguments {
     bool dry_run = false;
     bool purge = false;
     std::string transaction;
-    double lock_timeout = -1;
+    std::optional<double> lock_timeout;
 };
 
 void add_move_options(CommandLine& line, MoveArguments& arguments, MoveKind kind) {
@@ -32,13 +34,15 @@ void add_move_options(CommandLine& line, MoveArguments& arguments, MoveKind kind
         ("sql", po::bool_switch(&arguments.sql),
          "print the SQL of the move instead of running it; needs no connection")            //
         ("dry-run", po::bool_switch(&arguments.dry_run), "print the steps; change nothing") //
-        ("lock-timeout", po::value(&arguments.lock_timeout)->value_name("SECONDS"),
+        ("lock-timeout", seconds_value("--lock-timeout", arguments.lock_timeout),
          "how long to wait for another rev moving the same database (default 60)");
     if (kind == MoveKind::stamp) {
         line.add_options()("purge", po::bool_switch(&arguments.purge),
                            "forget every recorded revision first, in the same transaction");
     } else {
-        line.add_options()("transaction", po::value(&arguments.transaction)->value_name("MODE"),
+        line.add_options()("transaction",
+                           choice_value("--transaction", arguments.transaction, {"revision", "all"})
+                               ->value_name("MODE"),
                            "'revision' (one per revision, the default) or 'all' (one for the "
                            "whole move)");
     }
@@ -48,14 +52,8 @@ TransactionMode transaction_mode(Context& context, const MoveArguments& argument
     if (arguments.transaction.empty()) {
         return context.config().transaction_mode;
     }
-    if (arguments.transaction == "revision") {
-        return TransactionMode::per_revision;
-    }
-    if (arguments.transaction == "all") {
-        return TransactionMode::all;
-    }
-    throw UsageError("--transaction must be 'revision' or 'all', not '" + arguments.transaction +
-                     "'");
+    // choice_value let only these two through.
+    return arguments.transaction == "all" ? TransactionMode::all : TransactionMode::per_revision;
 }
 
 const char* kind_name(MoveKind kind) {
