@@ -9,6 +9,8 @@ packages=(
   libsoci-dev libtomlplusplus-dev catch2
   libboost-graph-dev libboost-program-options-dev
   libssl-dev libsqlite3-dev libpq-dev
+  # PostgreSQL's parser, to name the line of a statement that failed at execution.
+  libpg-query-dev
 )
 case "${1:-}" in
   "" | --test) ;;
