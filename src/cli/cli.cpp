@@ -2,6 +2,7 @@
 
 #include "json.hpp"
 #include "option_value.hpp"
+#include "terminal.hpp"
 
 #include <rev/error.hpp>
 #include <rev/interrupt.hpp>
@@ -197,7 +198,7 @@ bool Context::has_database_url() {
 }
 
 void Context::warn(const std::string& message) {
-    std::cerr << "rev: warning: " << message << "\n";
+    std::cerr << warning_prefix() << message << "\n";
 }
 
 VersionTables Context::version_tables() {
@@ -351,17 +352,18 @@ namespace {
 
 // The exit status for `error`, having said it on standard error.
 int report_error(const std::exception& error) {
+    const std::string prefix = error_prefix();
     if (const auto* usage = dynamic_cast<const UsageError*>(&error)) {
-        std::cerr << "rev: error: " << usage->what() << "\n";
+        std::cerr << prefix << usage->what() << "\n";
         return k_exit_usage;
     }
     if (const auto* interrupted = dynamic_cast<const InterruptedError*>(&error)) {
-        std::cerr << "rev: error: " << interrupted->what() << "\n";
+        std::cerr << prefix << interrupted->what() << "\n";
         return k_exit_interrupted;
     }
     if (const auto* load = dynamic_cast<const LoadError*>(&error)) {
         for (const Diagnostic& defect : load->defects()) {
-            std::cerr << "rev: error: " << defect.to_string() << "\n";
+            std::cerr << prefix << defect.to_string() << "\n";
         }
         return k_exit_error;
     }
@@ -372,7 +374,7 @@ int report_error(const std::exception& error) {
     // A refusal may list several problems, one per line.
     std::istringstream lines(error.what());
     for (std::string line; std::getline(lines, line);) {
-        std::cerr << "rev: error: " << line << "\n";
+        std::cerr << prefix << line << "\n";
     }
     return k_exit_error;
 }

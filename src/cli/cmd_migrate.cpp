@@ -3,14 +3,19 @@
 #include "cli.hpp"
 #include "json.hpp"
 #include "option_value.hpp"
+#include "progress.hpp"
+#include "terminal.hpp"
 
 #include <rev/dry_run.hpp>
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
 #include <rev/migrate.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 namespace rev::cli {
@@ -78,26 +83,47 @@ toml::table move_json(MoveKind kind, const std::string& database, bool dry, toml
     return json;
 }
 
+// Where the steps' progress goes: context.progress(), in place and in colour when that is a
+// terminal (standard error for --format json, standard output else); nothing with -q.
+std::unique_ptr<StepProgress> step_progress(Context& context) {
+    const int fd = context.options().quiet ? -1 : context.json() ? STDERR_FILENO : STDOUT_FILENO;
+    auto progress = std::make_unique<StepProgress>(
+        context.progress(), StepProgress::Style{is_terminal(fd), colour_for(fd)});
+    progress->start_ticker();
+    return progress;
+}
+
+// "upgrading a1  add users", what a terminal shows while the step runs.
+std::string running_label(const Revision& revision, const Step& step, MoveKind kind) {
+    const char* verb = kind == MoveKind::stamp           ? "stamping"
+                       : step.direction == Direction::up ? "upgrading"
+                                                         : "downgrading";
+    return std::string(verb) + " " + revision.id + "  " + revision.message;
+}
+
 ApplyOptions apply_options(Context& context, const MoveArguments& arguments, MoveKind kind,
-                           toml::array* done = nullptr) {
+                           StepProgress* progress = nullptr, toml::array* done = nullptr) {
     ApplyOptions apply;
     apply.mode = transaction_mode(context, arguments);
     apply.stamp = kind == MoveKind::stamp;
     apply.purge_first = arguments.purge;
-    if (!arguments.dry_run && !arguments.sql) {
-        apply.on_step = [&context, done](const StepOutcome& outcome) {
-            if (done != nullptr) {
-                toml::table step = step_json(context.graph(), outcome.step);
-                step.insert("duration_ms", static_cast<std::int64_t>(outcome.duration_ms));
-                done->push_back(std::move(step));
-            }
-            const Revision& revision = context.graph().revision(outcome.step.revision);
-            context.progress() << (outcome.step.direction == Direction::up ? "  up    "
-                                                                           : "  down  ")
-                               << revision.id << "  " << revision.message << "  ("
-                               << outcome.duration_ms << " ms)\n";
-        };
+    if (progress == nullptr) {
+        return apply;
     }
+    apply.on_start = [&context, progress, kind](const Step& step) {
+        progress->started(running_label(context.graph().revision(step.revision), step, kind));
+    };
+    apply.on_step = [&context, progress, done](const StepOutcome& outcome) {
+        if (done != nullptr) {
+            toml::table step = step_json(context.graph(), outcome.step);
+            step.insert("duration_ms", static_cast<std::int64_t>(outcome.duration_ms));
+            done->push_back(std::move(step));
+        }
+        const Revision& revision = context.graph().revision(outcome.step.revision);
+        progress->finished(outcome.step.direction == Direction::up ? "up" : "down",
+                           revision.id + "  " + revision.message + "  (" +
+                               std::to_string(outcome.duration_ms) + " ms)");
+    };
     return apply;
 }
 
@@ -167,7 +193,8 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
     MoveOptions options;
     options.kind = kind;
     toml::array done;
-    options.apply = apply_options(context, arguments, kind, &done);
+    const std::unique_ptr<StepProgress> progress = step_progress(context);
+    options.apply = apply_options(context, arguments, kind, progress.get(), &done);
     options.purge = arguments.purge;
     options.on_warning = [&context](const std::string& message) { context.warn(message); };
     options.lock_timeout = context.lock_timeout(arguments.lock_timeout);
@@ -178,12 +205,11 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
         std::chrono::steady_clock::now() - started);
     const RevisionGraph::Vertices heads = result.applied.heads(graph);
     static constexpr const char* verbs[] = {"upgraded", "downgraded", "stamped"};
-    context.progress() << (result.steps == 0 ? std::string("nothing to do")
-                                             : std::to_string(result.steps) + " " +
-                                                   verbs[static_cast<int>(kind)] + " in " +
-                                                   std::to_string(elapsed.count()) + " ms")
-                       << "; " << database->name() << " is at "
-                       << (heads.empty() ? "base" : graph.id_list(heads)) << "\n";
+    progress->line(
+        (result.steps == 0 ? std::string("nothing to do")
+                           : std::to_string(result.steps) + " " + verbs[static_cast<int>(kind)] +
+                                 " in " + std::to_string(elapsed.count()) + " ms") +
+        "; " + database->name() + " is at " + (heads.empty() ? "base" : graph.id_list(heads)));
     if (context.json()) {
         toml::table json = move_json(kind, database->name(), false, std::move(done));
         json.insert("at", ids_json(graph, heads));

@@ -23,8 +23,12 @@ std::string slurp(const std::filesystem::path& path) {
 
 } // namespace
 
-RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::string>& args,
-                  const std::map<std::string, std::string>& env) {
+namespace {
+
+// Runs `program` with `argv` in `cwd` as run_rev does, its output caught in files.
+RunResult run_program(const char* program, const std::filesystem::path& cwd,
+                      std::vector<std::string> arguments,
+                      const std::map<std::string, std::string>& env) {
     // Unique names, so that tests may run several rev processes at once in one folder.
     static std::atomic<int> counter{0};
     const std::string suffix = std::to_string(getpid()) + "-" + std::to_string(counter++);
@@ -45,12 +49,12 @@ RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::strin
         for (const auto& [name, value] : env) {
             setenv(name.c_str(), value.c_str(), 1);
         }
-        std::vector<char*> argv{const_cast<char*>(REV_BINARY)};
-        for (const std::string& arg : args) {
-            argv.push_back(const_cast<char*>(arg.c_str()));
+        std::vector<char*> argv{const_cast<char*>(program)};
+        for (std::string& arg : arguments) {
+            argv.push_back(arg.data());
         }
         argv.push_back(nullptr);
-        execv(REV_BINARY, argv.data());
+        execv(program, argv.data());
         _exit(127);
     }
     int status = 0;
@@ -62,6 +66,33 @@ RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::strin
     std::filesystem::remove(out_file);
     std::filesystem::remove(err_file);
     return result;
+}
+
+// `text` quoted for sh.
+std::string shell_quoted(const std::string& text) {
+    std::string quoted = "'";
+    for (char c : text) {
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return quoted + "'";
+}
+
+} // namespace
+
+RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                  const std::map<std::string, std::string>& env) {
+    return run_program(REV_BINARY, cwd, args, env);
+}
+
+RunResult run_rev_on_terminal(const std::filesystem::path& cwd,
+                              const std::vector<std::string>& args,
+                              const std::map<std::string, std::string>& env) {
+    std::string command = shell_quoted(REV_BINARY);
+    for (const std::string& arg : args) {
+        command += " " + shell_quoted(arg);
+    }
+    // -q: no "Script started" lines; -e: rev's exit status; /dev/null: no typescript file.
+    return run_program("/usr/bin/script", cwd, {"-qec", command, "/dev/null"}, env);
 }
 
 } // namespace rev::test

@@ -17,4 +17,10 @@ struct RunResult {
 RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::string>& args,
                   const std::map<std::string, std::string>& env = {});
 
+// As run_rev, with rev's standard output and error on one pseudo-terminal (through util-linux's
+// `script`), as a user at a terminal sees them; `out` holds both, `err` nothing.
+RunResult run_rev_on_terminal(const std::filesystem::path& cwd,
+                              const std::vector<std::string>& args,
+                              const std::map<std::string, std::string>& env = {});
+
 } // namespace rev::test
