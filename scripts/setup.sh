@@ -22,6 +22,8 @@ if [ "${1:-}" = "--test" ]; then
     # The libFuzzer build (fuzz/): clang++, its fuzzer and sanitizer runtimes
     # (libclang_rt.fuzzer-x86_64.a), and llvm-symbolizer for readable crash stacks.
     clang libclang-rt-14-dev llvm
+    # The JSON documents' tests parse them (tests/backend/test_backend_json.cpp).
+    nlohmann-json3-dev
     # The format and tidy gates (cmake/RevTooling.cmake).
     clang-format clang-tidy
   )
