@@ -68,6 +68,8 @@ install(FILES "${CMAKE_CURRENT_BINARY_DIR}/rev.1" DESTINATION "${CMAKE_INSTALL_M
 # cpack -G DEB: one package with the tool and the library. Depends: the shared libraries rev
 # links, found by dpkg-shlibdeps from the binary, plus the two it loads at run time (libpq and
 # SOCI's PostgreSQL backend, src/db/libpq.cpp and src/db/postgresql.cpp), which no tool can see.
+# libpg_query, loaded only to name the line of a PostgreSQL statement that failed at execution
+# (src/db/pg_parser.cpp), is recommended: without it such a failure names the statement's number.
 # Building against the library needs the -dev packages revConfig.cmake finds: suggested only,
 # so that installing the tool does not pull in every SOCI backend's client.
 set(CPACK_PACKAGE_NAME rev)
@@ -82,6 +84,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libpq5, libsoci-postgresql4.0")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libpg-query1504.0")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS
   "libsoci-dev, libsqlite3-dev, libboost-dev, libtomlplusplus-dev, libssl-dev")
 include(CPack)

@@ -9,6 +9,8 @@ packages=(
   libsoci-dev libtomlplusplus-dev catch2
   libboost-graph-dev libboost-program-options-dev
   libssl-dev libsqlite3-dev libpq-dev
+  # PostgreSQL's parser, to name the line of a statement that failed at execution.
+  libpg-query-dev
 )
 case "${1:-}" in
   "" | --test) ;;
@@ -20,6 +22,8 @@ if [ "${1:-}" = "--test" ]; then
     # The libFuzzer build (fuzz/): clang++, its fuzzer and sanitizer runtimes
     # (libclang_rt.fuzzer-x86_64.a), and llvm-symbolizer for readable crash stacks.
     clang libclang-rt-14-dev llvm
+    # The JSON documents' tests parse them (tests/backend/test_backend_json.cpp).
+    nlohmann-json3-dev
     # The format and tidy gates (cmake/RevTooling.cmake).
     clang-format clang-tidy
     # The CLI tests run the generated completion scripts in each shell and render rev(1).

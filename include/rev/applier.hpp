@@ -27,6 +27,9 @@ struct ApplyOptions {
     bool stamp = false;
     // Forget every applied revision first, in the same transaction as the steps in `all` mode.
     bool purge_first = false;
+    // Called as each step begins, before its script runs: for progress on a step that takes a
+    // while (the CLI shows its elapsed time on a terminal).
+    std::function<void(const Step&)> on_start;
     // Called for each step once the transaction holding it has committed.
     std::function<void(const StepOutcome&)> on_step;
 };

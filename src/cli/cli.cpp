@@ -2,6 +2,8 @@
 
 #include "command_shape.hpp"
 #include "json.hpp"
+#include "option_value.hpp"
+#include "terminal.hpp"
 
 #include <rev/error.hpp>
 #include <rev/interrupt.hpp>
@@ -10,6 +12,7 @@
 #include <rev/revision_set.hpp>
 #include <rev/version.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -200,7 +203,7 @@ bool Context::has_database_url() {
 }
 
 void Context::warn(const std::string& message) {
-    std::cerr << "rev: warning: " << message << "\n";
+    std::cerr << warning_prefix() << message << "\n";
 }
 
 VersionTables Context::version_tables() {
@@ -211,9 +214,11 @@ std::unique_ptr<Database> Context::connect(IfMissing if_missing) {
     return rev::connect(database_url(), version_tables(), if_missing);
 }
 
-std::chrono::milliseconds Context::lock_timeout(double seconds) {
-    const double wait = seconds >= 0 ? seconds : config().lock_timeout_seconds;
-    return std::chrono::milliseconds(static_cast<long long>(wait * 1000));
+std::chrono::milliseconds Context::lock_timeout(std::optional<double> seconds) {
+    const double wait = seconds ? *seconds : config().lock_timeout_seconds;
+    // Capped at a century, so that a huge number of seconds cannot overflow the milliseconds.
+    constexpr double k_longest = 100.0 * 365 * 24 * 3600;
+    return std::chrono::milliseconds(static_cast<long long>(std::min(wait, k_longest) * 1000));
 }
 
 CommandLine::CommandLine(const Command& command) : m_command(command), m_options("Options") {}
@@ -233,8 +238,9 @@ bool asks_for_json(const Args& args) {
 } // namespace
 
 void CommandLine::add_format() {
-    m_options.add_options()("format", po::value(&m_format)->value_name("FORMAT"),
-                            "'text' (default) or 'json'");
+    m_options.add_options()(
+        "format", choice_value("--format", m_format, {"text", "json"})->value_name("FORMAT"),
+        "'text' (default) or 'json'");
 }
 
 void CommandLine::add_positional(const char* name, int max, const po::value_semantic* semantic,
@@ -256,6 +262,9 @@ void CommandLine::print_help(std::ostream& out, const po::options_description& g
 }
 
 UsageError CommandLine::usage_error(const po::error& error) const {
+    if (dynamic_cast<const OptionValueError*>(&error) != nullptr) {
+        return UsageError(error.what());
+    }
     const std::string see = " (see 'rev " + std::string(m_command.name) + " --help')";
     // Boost names a missing positional argument as if it were an option ("--TARGET").
     if (const auto* missing = dynamic_cast<const po::required_option*>(&error)) {
@@ -296,9 +305,6 @@ bool CommandLine::parse(Context& context, const Args& args) {
         // A script that asked for JSON gets its usage error as JSON too.
         context.use_json(asks_for_json(args));
         throw usage_error(error);
-    }
-    if (m_format != "text" && m_format != "json") {
-        throw UsageError("--format must be 'text' or 'json', not '" + m_format + "'");
     }
     context.use_json(m_format == "json");
     GlobalOptions& options = context.options();
@@ -357,17 +363,18 @@ namespace {
 
 // The exit status for `error`, having said it on standard error.
 int report_error(const std::exception& error) {
+    const std::string prefix = error_prefix();
     if (const auto* usage = dynamic_cast<const UsageError*>(&error)) {
-        std::cerr << "rev: error: " << usage->what() << "\n";
+        std::cerr << prefix << usage->what() << "\n";
         return k_exit_usage;
     }
     if (const auto* interrupted = dynamic_cast<const InterruptedError*>(&error)) {
-        std::cerr << "rev: error: " << interrupted->what() << "\n";
+        std::cerr << prefix << interrupted->what() << "\n";
         return k_exit_interrupted;
     }
     if (const auto* load = dynamic_cast<const LoadError*>(&error)) {
         for (const Diagnostic& defect : load->defects()) {
-            std::cerr << "rev: error: " << defect.to_string() << "\n";
+            std::cerr << prefix << defect.to_string() << "\n";
         }
         return k_exit_error;
     }
@@ -378,7 +385,7 @@ int report_error(const std::exception& error) {
     // A refusal may list several problems, one per line.
     std::istringstream lines(error.what());
     for (std::string line; std::getline(lines, line);) {
-        std::cerr << "rev: error: " << line << "\n";
+        std::cerr << prefix << line << "\n";
     }
     return k_exit_error;
 }

@@ -77,9 +77,9 @@ public:
     void warn(const std::string& message);
     VersionTables version_tables();
     std::unique_ptr<Database> connect(IfMissing if_missing);
-    // How long to wait for another rev: `seconds` when given (not negative), else [run]
+    // How long to wait for another rev: `seconds` when given (--lock-timeout), else [run]
     // lock_timeout.
-    std::chrono::milliseconds lock_timeout(double seconds = -1);
+    std::chrono::milliseconds lock_timeout(std::optional<double> seconds = std::nullopt);
 
 private:
     GlobalOptions m_options;

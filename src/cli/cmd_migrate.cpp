@@ -2,14 +2,21 @@
 // (rev/migrate.hpp); these parse, choose the runner and print.
 #include "cli.hpp"
 #include "json.hpp"
+#include "option_value.hpp"
+#include "progress.hpp"
+#include "terminal.hpp"
 
 #include <rev/dry_run.hpp>
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
 #include <rev/migrate.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 namespace rev::cli {
 
@@ -21,7 +28,7 @@ struct MoveArguments {
     bool dry_run = false;
     bool purge = false;
     std::string transaction;
-    double lock_timeout = -1;
+    std::optional<double> lock_timeout;
 };
 
 void add_move_options(CommandLine& line, MoveArguments& arguments, MoveKind kind) {
@@ -32,13 +39,15 @@ void add_move_options(CommandLine& line, MoveArguments& arguments, MoveKind kind
         ("sql", po::bool_switch(&arguments.sql),
          "print the SQL of the move instead of running it; needs no connection")            //
         ("dry-run", po::bool_switch(&arguments.dry_run), "print the steps; change nothing") //
-        ("lock-timeout", po::value(&arguments.lock_timeout)->value_name("SECONDS"),
+        ("lock-timeout", seconds_value("--lock-timeout", arguments.lock_timeout),
          "how long to wait for another rev moving the same database (default 60)");
     if (kind == MoveKind::stamp) {
         line.add_options()("purge", po::bool_switch(&arguments.purge),
                            "forget every recorded revision first, in the same transaction");
     } else {
-        line.add_options()("transaction", po::value(&arguments.transaction)->value_name("MODE"),
+        line.add_options()("transaction",
+                           choice_value("--transaction", arguments.transaction, {"revision", "all"})
+                               ->value_name("MODE"),
                            "'revision' (one per revision, the default) or 'all' (one for the "
                            "whole move)");
     }
@@ -48,14 +57,8 @@ TransactionMode transaction_mode(Context& context, const MoveArguments& argument
     if (arguments.transaction.empty()) {
         return context.config().transaction_mode;
     }
-    if (arguments.transaction == "revision") {
-        return TransactionMode::per_revision;
-    }
-    if (arguments.transaction == "all") {
-        return TransactionMode::all;
-    }
-    throw UsageError("--transaction must be 'revision' or 'all', not '" + arguments.transaction +
-                     "'");
+    // choice_value let only these two through.
+    return arguments.transaction == "all" ? TransactionMode::all : TransactionMode::per_revision;
 }
 
 const char* kind_name(MoveKind kind) {
@@ -80,26 +83,47 @@ toml::table move_json(MoveKind kind, const std::string& database, bool dry, toml
     return json;
 }
 
+// Where the steps' progress goes: context.progress(), in place and in colour when that is a
+// terminal (standard error for --format json, standard output else); nothing with -q.
+std::unique_ptr<StepProgress> step_progress(Context& context) {
+    const int fd = context.options().quiet ? -1 : context.json() ? STDERR_FILENO : STDOUT_FILENO;
+    auto progress = std::make_unique<StepProgress>(
+        context.progress(), StepProgress::Style{is_terminal(fd), colour_for(fd)});
+    progress->start_ticker();
+    return progress;
+}
+
+// "upgrading a1  add users", what a terminal shows while the step runs.
+std::string running_label(const Revision& revision, const Step& step, MoveKind kind) {
+    const char* verb = kind == MoveKind::stamp           ? "stamping"
+                       : step.direction == Direction::up ? "upgrading"
+                                                         : "downgrading";
+    return std::string(verb) + " " + revision.id + "  " + revision.message;
+}
+
 ApplyOptions apply_options(Context& context, const MoveArguments& arguments, MoveKind kind,
-                           toml::array* done = nullptr) {
+                           StepProgress* progress = nullptr, toml::array* done = nullptr) {
     ApplyOptions apply;
     apply.mode = transaction_mode(context, arguments);
     apply.stamp = kind == MoveKind::stamp;
     apply.purge_first = arguments.purge;
-    if (!arguments.dry_run && !arguments.sql) {
-        apply.on_step = [&context, done](const StepOutcome& outcome) {
-            if (done != nullptr) {
-                toml::table step = step_json(context.graph(), outcome.step);
-                step.insert("duration_ms", static_cast<std::int64_t>(outcome.duration_ms));
-                done->push_back(std::move(step));
-            }
-            const Revision& revision = context.graph().revision(outcome.step.revision);
-            context.progress() << (outcome.step.direction == Direction::up ? "  up    "
-                                                                           : "  down  ")
-                               << revision.id << "  " << revision.message << "  ("
-                               << outcome.duration_ms << " ms)\n";
-        };
+    if (progress == nullptr) {
+        return apply;
     }
+    apply.on_start = [&context, progress, kind](const Step& step) {
+        progress->started(running_label(context.graph().revision(step.revision), step, kind));
+    };
+    apply.on_step = [&context, progress, done](const StepOutcome& outcome) {
+        if (done != nullptr) {
+            toml::table step = step_json(context.graph(), outcome.step);
+            step.insert("duration_ms", static_cast<std::int64_t>(outcome.duration_ms));
+            done->push_back(std::move(step));
+        }
+        const Revision& revision = context.graph().revision(outcome.step.revision);
+        progress->finished(outcome.step.direction == Direction::up ? "up" : "down",
+                           revision.id + "  " + revision.message + "  (" +
+                               std::to_string(outcome.duration_ms) + " ms)");
+    };
     return apply;
 }
 
@@ -169,7 +193,8 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
     MoveOptions options;
     options.kind = kind;
     toml::array done;
-    options.apply = apply_options(context, arguments, kind, &done);
+    const std::unique_ptr<StepProgress> progress = step_progress(context);
+    options.apply = apply_options(context, arguments, kind, progress.get(), &done);
     options.purge = arguments.purge;
     options.on_warning = [&context](const std::string& message) { context.warn(message); };
     options.lock_timeout = context.lock_timeout(arguments.lock_timeout);
@@ -180,12 +205,11 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
         std::chrono::steady_clock::now() - started);
     const RevisionGraph::Vertices heads = result.applied.heads(graph);
     static constexpr const char* verbs[] = {"upgraded", "downgraded", "stamped"};
-    context.progress() << (result.steps == 0 ? std::string("nothing to do")
-                                             : std::to_string(result.steps) + " " +
-                                                   verbs[static_cast<int>(kind)] + " in " +
-                                                   std::to_string(elapsed.count()) + " ms")
-                       << "; " << database->name() << " is at "
-                       << (heads.empty() ? "base" : graph.id_list(heads)) << "\n";
+    progress->line(
+        (result.steps == 0 ? std::string("nothing to do")
+                           : std::to_string(result.steps) + " " + verbs[static_cast<int>(kind)] +
+                                 " in " + std::to_string(elapsed.count()) + " ms") +
+        "; " + database->name() + " is at " + (heads.empty() ? "base" : graph.id_list(heads)));
     if (context.json()) {
         toml::table json = move_json(kind, database->name(), false, std::move(done));
         json.insert("at", ids_json(graph, heads));

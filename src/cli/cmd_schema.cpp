@@ -3,6 +3,7 @@
 #include "format.hpp"
 #include "json.hpp"
 #include "proof_run.hpp"
+#include "terminal.hpp"
 
 #include <rev/error.hpp>
 #include <rev/lint.hpp>
@@ -22,7 +23,7 @@ namespace {
 
 // Exit 3 says rev could not look, as for `rev check`; the reason goes where errors go.
 void report_could_not_run(const std::string& reason) {
-    std::cerr << "rev: error: " << reason << "\n";
+    std::cerr << error_prefix() << reason << "\n";
 }
 
 std::string plural(std::size_t count, const char* noun) {

@@ -2,6 +2,7 @@
 #include "cli.hpp"
 #include "format.hpp"
 #include "json.hpp"
+#include "option_value.hpp"
 
 #include <rev/integrity.hpp>
 #include <rev/migrate.hpp>
@@ -131,7 +132,7 @@ int cmd_status(Context& context, const Args& args) {
 int cmd_log(Context& context, const Args& args) {
     CommandLine line(command_named("log"));
     std::size_t limit = 50;
-    line.add_options()("number,n", po::value(&limit)->value_name("N"),
+    line.add_options()("number,n", count_value("-n", limit),
                        "show the newest N events (default 50)");
     line.add_format();
     if (!line.parse(context, args)) {

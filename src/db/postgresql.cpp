@@ -1,6 +1,8 @@
 // PostgreSQL through SOCI. Scripts run through libpq's simple query protocol on the native
 // connection, which executes a multi-statement script as the server parses it.
 #include "db/libpq.hpp"
+#include "db/pg_parser.hpp"
+#include "db/script_position.hpp"
 #include "db/soci_database.hpp"
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -13,21 +15,6 @@ struct ResultDeleter {
     void operator()(PGresult* result) const { libpq().clear(result); }
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
-
-// PG_DIAG_STATEMENT_POSITION counts characters from 1; the script is UTF-8.
-int line_at_character(const std::string& text, long position) {
-    int line = 1;
-    long characters = 0;
-    for (char c : text) {
-        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++characters >= position) {
-            break;
-        }
-        if (c == '\n') {
-            ++line;
-        }
-    }
-    return line;
-}
 
 void ignore_notice(void*, const char*) {}
 
@@ -131,10 +118,16 @@ private:
         if (sqlstate != nullptr) {
             what += " (SQLSTATE " + std::string(sqlstate) + ")";
         }
-        if (position == nullptr) {
+        if (position != nullptr) {
+            return ScriptError(line_at_character(text, std::atol(position)), what);
+        }
+        // Failed at execution: the server says only that it was the statement-th statement.
+        const auto starts = statement_offsets(text);
+        if (!starts || statement < 1 || static_cast<std::size_t>(statement) > starts->size()) {
             return ScriptError(0, "statement " + std::to_string(statement) + ": " + what);
         }
-        return ScriptError(line_at_character(text, std::atol(position)), what);
+        const std::size_t start = (*starts)[static_cast<std::size_t>(statement) - 1];
+        return ScriptError(line_at(text, statement_start(text, start)), what);
     }
 };
 

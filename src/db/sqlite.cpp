@@ -1,5 +1,6 @@
 // SQLite through SOCI. Scripts run through the native handle, because SOCI's sqlite3 backend
 // runs only the first statement of a string and silently ignores the rest.
+#include "db/script_position.hpp"
 #include "db/soci_database.hpp"
 
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -14,29 +15,6 @@
 namespace rev::db {
 
 namespace {
-
-int line_at(const std::string& text, std::size_t offset) {
-    offset = std::min(offset, text.size());
-    return 1 + static_cast<int>(
-                   std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
-}
-
-// Where the statement that begins at or after `from` really starts: past blanks and comments.
-std::size_t statement_start(const std::string& text, std::size_t from) {
-    while (from < text.size()) {
-        if (std::isspace(static_cast<unsigned char>(text[from])) != 0) {
-            ++from;
-        } else if (text.compare(from, 2, "--") == 0) {
-            from = std::min(text.find('\n', from), text.size());
-        } else if (text.compare(from, 2, "/*") == 0) {
-            const std::size_t end = text.find("*/", from + 2);
-            from = end == std::string::npos ? text.size() : end + 2;
-        } else {
-            break;
-        }
-    }
-    return from;
-}
 
 struct StatementFinalizer {
     void operator()(sqlite_api::sqlite3_stmt* statement) const {

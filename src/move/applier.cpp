@@ -118,6 +118,9 @@ std::size_t Applier::run_all(const Plan& plan, const std::vector<StepFiles>& fil
     // Steps are reported only once the transaction that holds them has committed.
     std::vector<StepOutcome> outcomes;
     for (const Step& step : plan.steps) {
+        if (m_options.on_start) {
+            m_options.on_start(step);
+        }
         try {
             outcomes.push_back(run_step(step, files[outcomes.size()]));
         } catch (Error& error) {
@@ -148,6 +151,9 @@ void Applier::check_transaction_modes(const Plan& plan) const {
 }
 
 StepOutcome Applier::run_in_own_transaction(const Step& step, const StepFiles& files) {
+    if (m_options.on_start) {
+        m_options.on_start(step);
+    }
     if (!m_graph.revision(step.revision).transactional && !m_options.stamp) {
         return run_outside_transaction(step, files);
     }

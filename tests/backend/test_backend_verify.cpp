@@ -108,7 +108,7 @@ TEST_CASE("Backend verify: each kind of down.sql that does not undo its up.sql",
                                 "DROP TABLE tags;\n");
         CHECK(problems_of(db.prove(db.load())) ==
               Lines{"versions/b/down.sql: down did not restore table notes: left behind",
-                    db.is_postgresql() ? "versions/b/up.sql: statement 2: relation \"notes\" "
+                    db.is_postgresql() ? "versions/b/up.sql:2: relation \"notes\" "
                                          "already exists (SQLSTATE 42P07)"
                                        : "versions/b/up.sql:2: table notes already exists"});
     }
@@ -119,7 +119,7 @@ TEST_CASE("Backend verify: each kind of down.sql that does not undo its up.sql",
         CHECK(problems_of(proofs) ==
               Lines{"versions/b/down.sql: down did not restore index users_age on users: left "
                     "behind",
-                    db.is_postgresql() ? "versions/b/up.sql: statement 1: relation "
+                    db.is_postgresql() ? "versions/b/up.sql:1: relation "
                                          "\"users_age\" already exists (SQLSTATE 42P07)"
                                        : "versions/b/up.sql:1: index users_age already exists"});
         REQUIRE(proofs.size() == 2);
@@ -139,7 +139,7 @@ TEST_CASE("Backend verify: each kind of down.sql that does not undo its up.sql",
         CHECK(problems_of(db.prove(db.load())) ==
               Lines{"versions/b/down.sql: down did not restore table users: dropped",
                     "versions/b/down.sql: down did not restore view adults: dropped",
-                    db.is_postgresql() ? "versions/b/up.sql: statement 1: relation \"users\" "
+                    db.is_postgresql() ? "versions/b/up.sql:1: relation \"users\" "
                                          "does not exist (SQLSTATE 42P01)"
                                        : "versions/b/up.sql:1: no such table: users"});
     }
@@ -176,7 +176,7 @@ TEST_CASE("Backend verify: each kind of down.sql that does not undo its up.sql",
             "DROP VIEW adults;\n");
         CHECK(problems_of(db.prove(db.load())) ==
               Lines{"versions/b/down.sql: down did not restore view adults: dropped",
-                    db.is_postgresql() ? "versions/b/up.sql: statement 1: view \"adults\" does "
+                    db.is_postgresql() ? "versions/b/up.sql:1: view \"adults\" does "
                                          "not exist (SQLSTATE 42P01)"
                                        : "versions/b/up.sql:1: no such view: adults"});
     }
@@ -247,7 +247,7 @@ TEST_CASE("Backend verify: a failing script names its file and line, and the run
         const rev::RevisionGraph graph = db.load();
         const std::vector<RevisionProof> proofs = db.prove(graph);
         CHECK(problems_of(proofs) ==
-              Lines{db.is_postgresql() ? "versions/b/down.sql: statement 2: table "
+              Lines{db.is_postgresql() ? "versions/b/down.sql:2: table "
                                          "\"never_made\" does not exist (SQLSTATE 42P01)"
                                        : "versions/b/down.sql:2: no such table: never_made"});
         CHECK(proven(graph, proofs) == Lines{"a", "b"});
@@ -323,7 +323,7 @@ TEST_CASE("Backend verify: from a copy of the configured database, which is left
         CHECK(proven(graph, proofs) == Lines{"b"});
         CHECK(problems_of(proofs) ==
               Lines{"versions/b/down.sql: down did not restore column bio on users: left behind",
-                    db.is_postgresql() ? "versions/b/up.sql: statement 1: column \"bio\" of "
+                    db.is_postgresql() ? "versions/b/up.sql:1: column \"bio\" of "
                                          "relation \"users\" already exists (SQLSTATE 42701)"
                                        : "versions/b/up.sql:1: duplicate column name: bio"});
     }
@@ -387,7 +387,7 @@ TEST_CASE("Backend verify: PostgreSQL's types and sequences are part of the roun
         CHECK(problems_of(db.prove(db.load())) ==
               Lines{"versions/a/down.sql: down did not restore type mood: left behind",
                     "versions/a/down.sql: down did not restore sequence tickets: left behind",
-                    "versions/a/up.sql: statement 1: type \"mood\" already exists (SQLSTATE "
+                    "versions/a/up.sql:1: type \"mood\" already exists (SQLSTATE "
                     "42710)"});
     }
     SECTION("an enum given back without a value") {

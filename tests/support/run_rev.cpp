@@ -64,6 +64,15 @@ RunResult run(const std::filesystem::path& cwd, const std::vector<std::string>& 
     return result;
 }
 
+// `text` quoted for sh.
+std::string shell_quoted(const std::string& text) {
+    std::string quoted = "'";
+    for (char c : text) {
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return quoted + "'";
+}
+
 } // namespace
 
 RunResult run_rev(const std::filesystem::path& cwd, const std::vector<std::string>& args,
@@ -80,6 +89,17 @@ RunResult run_program(const std::filesystem::path& cwd, const std::vector<std::s
 
 std::filesystem::path rev_binary_dir() {
     return std::filesystem::path(REV_BINARY).parent_path();
+}
+
+RunResult run_rev_on_terminal(const std::filesystem::path& cwd,
+                              const std::vector<std::string>& args,
+                              const std::map<std::string, std::string>& env) {
+    std::string command = shell_quoted(REV_BINARY);
+    for (const std::string& arg : args) {
+        command += " " + shell_quoted(arg);
+    }
+    // -q: no "Script started" lines; -e: rev's exit status; /dev/null: no typescript file.
+    return run(cwd, {"/usr/bin/script", "-qec", command, "/dev/null"}, env);
 }
 
 } // namespace rev::test

@@ -24,4 +24,10 @@ RunResult run_program(const std::filesystem::path& cwd, const std::vector<std::s
 // The folder holding the rev binary under test, for a PATH on which a script finds it.
 std::filesystem::path rev_binary_dir();
 
+// As run_rev, with rev's standard output and error on one pseudo-terminal (through util-linux's
+// `script`), as a user at a terminal sees them; `out` holds both, `err` nothing.
+RunResult run_rev_on_terminal(const std::filesystem::path& cwd,
+                              const std::vector<std::string>& args,
+                              const std::map<std::string, std::string>& env = {});
+
 } // namespace rev::test

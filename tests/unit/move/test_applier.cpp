@@ -112,6 +112,32 @@ TEST_CASE("Applier: progress is reported once the step's transaction commits", "
     }
 }
 
+TEST_CASE("Applier: each step is announced before its script runs", "[applier]") {
+    rev::test::TempDir dir;
+    rev::test::write_revision(dir, "a", {});
+    rev::test::write_revision(dir, "b", {"a"});
+    const rev::RevisionGraph graph = rev::load_revision_graph(dir.path() / "versions");
+    RecordingRunner runner;
+    rev::ApplyOptions options;
+    options.on_start = [&](const rev::Step& step) {
+        runner.calls.push_back("start " + graph.revision(step.revision).id);
+    };
+    SECTION("per revision: before its transaction begins") {
+        rev::Applier(graph, runner, options).apply(up_plan(graph));
+        CHECK(runner.calls == std::vector<std::string>{"start a", "begin", "execute a/up.sql",
+                                                       "record upgrade a", "commit", "start b",
+                                                       "begin", "execute b/up.sql",
+                                                       "record upgrade b", "commit"});
+    }
+    SECTION("all: inside the one transaction") {
+        options.mode = rev::TransactionMode::all;
+        rev::Applier(graph, runner, options).apply(up_plan(graph));
+        CHECK(runner.calls == std::vector<std::string>{
+                                  "begin", "start a", "execute a/up.sql", "record upgrade a",
+                                  "start b", "execute b/up.sql", "record upgrade b", "commit"});
+    }
+}
+
 TEST_CASE("Applier: a failure rolls back and says what stayed", "[applier][error]") {
     rev::test::TempDir dir;
     rev::test::write_revision(dir, "a", {});
