@@ -83,9 +83,11 @@ struct SchemaSnapshot {
 using SchemaFingerprints = std::map<std::string, std::string>;
 
 // What Database::schema_fingerprints() read: every part's fingerprint (`complete`), or only those
-// of the parts that may have changed since the last call, a part that is gone with "".
+// of the parts that may have changed since the last call, a part that is gone with "". An engine
+// that cannot tell its parts apart cheaply says `whole`: read the whole snapshot again.
 struct SchemaFingerprintsRead {
     bool complete = true;
+    bool whole = false;
     SchemaFingerprints parts;
 };
 

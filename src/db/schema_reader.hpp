@@ -66,11 +66,4 @@ private:
     std::map<std::string, std::string> m_table_sql;
 };
 
-// PostgreSQL's: the row versions (xmin) of every catalog row that describes the part, and of the
-// rows of what it depends on (pg_depend: the tables a foreign key or view refers to, the types
-// and functions it uses), so that a rename elsewhere that changes how the part reads changes
-// its fingerprint too. The schemas' own rows are in every part's.
-SchemaFingerprintsRead read_postgresql_fingerprints(const CatalogQuery& query,
-                                                    const Dialect& dialect);
-
 } // namespace rev::db

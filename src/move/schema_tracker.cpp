@@ -14,6 +14,10 @@ void append_objects(const SchemaTracker::Part* part, std::vector<SchemaObject>& 
 
 const SchemaTracker::State& SchemaTracker::read() {
     SchemaFingerprintsRead fingerprints = m_database.schema_fingerprints();
+    if (fingerprints.whole) {
+        read_whole();
+        return m_state;
+    }
     if (fingerprints.complete) {
         for (const auto& [part, known] : m_state) {
             if (!fingerprints.parts.contains(part)) {
@@ -41,6 +45,21 @@ const SchemaTracker::State& SchemaTracker::read() {
         read_parts(stale, fingerprints.parts);
     }
     return m_state;
+}
+
+// Every part anew: equal parts of two states then differ in their pointers only, and diff()
+// compares them.
+void SchemaTracker::read_whole() {
+    SchemaSnapshot fresh = m_database.snapshot();
+    m_has_read = true;
+    m_state.clear();
+    std::map<std::string, std::vector<SchemaObject>> objects_by_part;
+    for (SchemaObject& object : fresh.objects) {
+        objects_by_part[object.part()].push_back(std::move(object));
+    }
+    for (auto& [part, objects] : objects_by_part) {
+        m_state[part] = std::make_shared<const Part>(Part{"", std::move(objects)});
+    }
 }
 
 void SchemaTracker::read_parts(const std::vector<std::string>& parts,

@@ -13,7 +13,8 @@ namespace rev {
 // One database's schema followed as scripts change it. Each read asks the engine for the
 // parts' fingerprints (cheap) and reads again only the parts whose fingerprint changed: `rev
 // verify` reads the schema three times per revision, and whole snapshots made that quadratic in
-// the number of tables (docs/benchmarks.md).
+// the number of tables (docs/benchmarks.md). An engine without cheap fingerprints (PostgreSQL,
+// for now) is read whole each time.
 class SchemaTracker {
 public:
     struct Part {
@@ -32,6 +33,7 @@ public:
     const State& state() const { return m_state; }
 
 private:
+    void read_whole();
     void read_parts(const std::vector<std::string>& parts, const SchemaFingerprints& fingerprints);
 
     Database& m_database;

@@ -71,9 +71,25 @@ CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users);)"
         run_on);
 }
 
+TEST_CASE("Backend schema tracker: a snapshot of some parts holds what the whole one holds of them",
+          "[backend][schema]") {
+    const BackendFixture db;
+    db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT UNIQUE);\nCREATE TABLE "
+               "posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users);\nCREATE INDEX "
+               "posts_user ON posts (user_id);\nCREATE VIEW emails AS SELECT email FROM users;");
+    const std::unique_ptr<rev::Database> database = db.connect();
+    rev::SchemaSnapshot expected = database->snapshot();
+    std::erase_if(expected.objects,
+                  [](const rev::SchemaObject& object) { return object.part() == "users"; });
+    CHECK(rev::to_text(database->snapshot({"posts", "emails"})) == rev::to_text(expected));
+}
+
 TEST_CASE("Backend schema tracker: a change reads again only the parts it touched",
           "[backend][schema]") {
     const BackendFixture db;
+    if (db.is_postgresql()) {
+        return; // PostgreSQL's snapshots are read whole (PostgresDatabase::schema_fingerprints).
+    }
     db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY);\nCREATE TABLE posts (id INTEGER "
                "PRIMARY KEY, user_id INTEGER REFERENCES users (id));\nCREATE TABLE tags (name "
                "TEXT);\nCREATE VIEW tag_names AS SELECT name FROM tags;");
