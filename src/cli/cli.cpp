@@ -2,6 +2,7 @@
 
 #include "json.hpp"
 
+#include <rev/database_targets.hpp>
 #include <rev/error.hpp>
 #include <rev/interrupt.hpp>
 #include <rev/loader.hpp>
@@ -22,8 +23,58 @@ void add_global_options(po::options_description& options, GlobalOptions& global)
         ("config,c", po::value(&global.config)->value_name("FILE"),
          "migrate.toml to use (default: the nearest one in this folder or above)") //
         ("url", po::value(&global.url)->value_name("URL"),
-         "database URL; overrides REV_DATABASE_URL and migrate.toml") //
+         "database URL; overrides REV_DATABASE_URL, DATABASE_URL and migrate.toml") //
+        ("target,t", po::value(&global.target)->value_name("NAME"),
+         "run on the database [targets.NAME] of migrate.toml") //
+        ("group,g", po::value(&global.group)->value_name("NAME"),
+         "run on every database of [groups.NAME], in parallel") //
+        ("jobs,j", po::value(&global.jobs)->value_name("N"),
+         "with --group: databases at once (default: the cores, at most 8)") //
+        ("fail-fast", po::bool_switch(&global.fail_fast),
+         "with --group: start no more databases after one fails") //
         ("quiet,q", po::bool_switch(&global.quiet), "print only errors and results");
+}
+
+// Adds the global options given after the command name to those given before it.
+void merge_global_options(GlobalOptions& options, const GlobalOptions& after) {
+    options.quiet = options.quiet || after.quiet;
+    options.fail_fast = options.fail_fast || after.fail_fast;
+    for (auto [into, from] :
+         {std::pair{&options.config, &after.config}, std::pair{&options.url, &after.url},
+          std::pair{&options.target, &after.target}, std::pair{&options.group, &after.group}}) {
+        if (!from->empty()) {
+            *into = *from;
+        }
+    }
+    if (after.jobs != 0) {
+        options.jobs = after.jobs;
+    }
+}
+
+// The global options among a command's arguments. A group run must know its group before the
+// command parses them; anything wrong here the command's own parse reports.
+GlobalOptions global_options_among(const Args& args) {
+    GlobalOptions found;
+    po::options_description options;
+    add_global_options(options, found);
+    try {
+        po::variables_map vm;
+        po::store(po::command_line_parser(args).options(options).allow_unregistered().run(), vm);
+        po::notify(vm);
+    } catch (const po::error&) {
+        return {};
+    }
+    return found;
+}
+
+void check_database_choice(const GlobalOptions& options) {
+    if (!options.target.empty() && !options.group.empty()) {
+        throw UsageError("--target and --group cannot be combined");
+    }
+    if (!options.url.empty() && (!options.target.empty() || !options.group.empty())) {
+        throw UsageError(std::string("--url and --") +
+                         (options.target.empty() ? "group" : "target") + " cannot be combined");
+    }
 }
 
 const Command* find_command(std::string_view name) {
@@ -120,35 +171,73 @@ int dispatch(Context& context, int argc, char** argv) {
         return vm.count("help") != 0 ? 0 : k_exit_usage;
     }
     const Command& command = command_for(vm["command"].as<std::string>());
-    context.options() = global;
     const Args args = vm.count("args") != 0 ? vm["args"].as<Args>() : Args{};
+    merge_global_options(global, global_options_among(args));
+    check_database_choice(global);
+    context.options() = global;
+    if (!global.group.empty()) {
+        return run_on_group(context, command, args);
+    }
     return command.run(context, args);
 }
 
 } // namespace
 
 Context::Context(GlobalOptions options, std::ostream& out)
-    : m_options(std::move(options)), m_out(out) {}
+    : m_options(std::move(options)), m_out(out), m_err(std::cerr) {}
+
+Context::Context(Context& parent, Config config, std::ostream& out, std::ostream& err)
+    : m_options(parent.m_options), m_out(out), m_err(err), m_url_is_chosen(true),
+      m_config(std::move(config)), m_graph(parent.m_graph),
+      m_kept_json(std::make_unique<toml::table>()) {
+    m_options.group.clear();
+    m_options.target.clear();
+    // Each database's steps would bury the one line a group run prints for it.
+    m_options.quiet = true;
+}
+
+namespace {
+
+bool environment_names_url() {
+    return std::getenv("REV_DATABASE_URL") != nullptr || std::getenv("DATABASE_URL") != nullptr;
+}
+
+} // namespace
+
+// migrate.toml, as the database chosen by -t (or, when nothing else names a URL, by
+// [database] default) sees it. A group run starts from the file as it is.
+Config Context::load_selected_config() {
+    std::filesystem::path file;
+    if (!m_options.config.empty()) {
+        file = m_options.config;
+    } else if (auto found = find_config(std::filesystem::current_path())) {
+        file = *found;
+    } else {
+        throw ConfigError("no migrate.toml in this folder or any above it; run 'rev init' "
+                          "or pass -c FILE");
+    }
+    Config config = load_config(file);
+    if (!m_options.target.empty()) {
+        m_url_is_chosen = true;
+        return config_for(config, find_target(config, m_options.target));
+    }
+    if (!config.default_target.empty() && m_options.group.empty() && m_options.url.empty() &&
+        !environment_names_url()) {
+        return config_for(config, find_target(config, config.default_target));
+    }
+    return config;
+}
 
 const Config& Context::config() {
     if (!m_config) {
-        std::filesystem::path file;
-        if (!m_options.config.empty()) {
-            file = m_options.config;
-        } else if (auto found = find_config(std::filesystem::current_path())) {
-            file = *found;
-        } else {
-            throw ConfigError("no migrate.toml in this folder or any above it; run 'rev init' "
-                              "or pass -c FILE");
-        }
-        m_config = load_config(file);
+        m_config = load_selected_config();
     }
     return *m_config;
 }
 
 const RevisionGraph& Context::graph() {
     if (!m_graph) {
-        m_graph = std::make_unique<RevisionGraph>(
+        m_graph = std::make_shared<const RevisionGraph>(
             m_graph_loading.valid() ? m_graph_loading.get()
                                     : load_revision_graph(config().revisions_dir));
     }
@@ -172,30 +261,37 @@ std::ostream& Context::progress() {
     return m_json ? std::cerr : m_out;
 }
 
-namespace {
-
-std::string url_given(Context& context) {
-    if (!context.options().url.empty()) {
-        return context.options().url;
+Context::GivenUrl Context::url_given() {
+    const Config& chosen = config();
+    if (m_url_is_chosen) {
+        return {chosen.database_url, chosen.database_url_source};
     }
-    if (const char* from_env = std::getenv("REV_DATABASE_URL"); from_env != nullptr) {
-        return from_env;
+    if (!m_options.url.empty()) {
+        return {m_options.url, ""};
     }
-    return context.config().database_url;
+    // DATABASE_URL comes last: hosting platforms set it, perhaps for another program.
+    for (const char* variable : {"REV_DATABASE_URL", "DATABASE_URL"}) {
+        if (const char* from_env = std::getenv(variable); from_env != nullptr) {
+            return {from_env, ""};
+        }
+    }
+    return {chosen.database_url, chosen.database_url_source};
 }
 
-} // namespace
-
 DatabaseUrl Context::database_url() {
-    return parse_database_url(url_given(*this), config().root());
+    const GivenUrl given = url_given();
+    return parse_database_url(
+        given.source.empty() ? given.url
+                             : expand_variables(given.url, given.source, process_environment()),
+        config().root());
 }
 
 bool Context::has_database_url() {
-    return !url_given(*this).empty();
+    return !url_given().url.empty();
 }
 
 void Context::warn(const std::string& message) {
-    std::cerr << "rev: warning: " << message << "\n";
+    m_err << "rev: warning: " << message << "\n";
 }
 
 VersionTables Context::version_tables() {
@@ -213,8 +309,6 @@ std::chrono::milliseconds Context::lock_timeout(double seconds) {
 
 CommandLine::CommandLine(const Command& command) : m_command(command), m_options("Options") {}
 
-namespace {
-
 bool asks_for_json(const Args& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--format=json" ||
@@ -224,8 +318,6 @@ bool asks_for_json(const Args& args) {
     }
     return false;
 }
-
-} // namespace
 
 void CommandLine::add_format() {
     m_options.add_options()("format", po::value(&m_format)->value_name("FORMAT"),
@@ -292,13 +384,9 @@ bool CommandLine::parse(Context& context, const Args& args) {
         throw UsageError("--format must be 'text' or 'json', not '" + m_format + "'");
     }
     context.use_json(m_format == "json");
-    GlobalOptions& options = context.options();
-    options.quiet = options.quiet || after.quiet;
-    if (!after.config.empty()) {
-        options.config = after.config;
-    }
-    if (!after.url.empty()) {
-        options.url = after.url;
+    // A group's database keeps the choice its group run made for it.
+    if (!context.keeps_json()) {
+        merge_global_options(context.options(), after);
     }
     return true;
 }
