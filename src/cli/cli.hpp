@@ -156,6 +156,15 @@ private:
 };
 
 const std::vector<Command>& commands();
+// Declares the global options (cli.cpp).
+void add_global_options(po::options_description& options, GlobalOptions& global);
+// Adds the global options given after the command name to those given before it
+// (database_choice.cpp, as the two below).
+void merge_global_options(GlobalOptions& options, const GlobalOptions& after);
+// The global options among a command's arguments.
+GlobalOptions global_options_among(const Args& args);
+// Throws UsageError for choices that exclude each other (--url, -t, -g).
+void check_database_choice(const GlobalOptions& options);
 // Whether `args` ask for `--format json`, before they are parsed.
 bool asks_for_json(const Args& args);
 // Runs `command` on every database of the group `context.options().group` (group_run.cpp).

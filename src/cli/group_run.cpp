@@ -42,8 +42,7 @@ std::vector<std::string> query_urls(const Config& source, const std::string& sql
     const DatabaseUrl url = parse_database_url(
         expand_variables(source.database_url, source.database_url_source, process_environment()),
         source.root());
-    auto database =
-        connect(url, {source.version_table, source.version_schema}, IfMissing::fail);
+    auto database = connect(url, {source.version_table, source.version_schema}, IfMissing::fail);
     return database->first_column(sql);
 }
 
@@ -56,8 +55,7 @@ std::vector<std::unique_ptr<Slot>> slots_of(const Config& config, const std::str
         const Config chosen = config_for(config, target);
         try {
             slot->display =
-                parse_database_url(expand_variables(chosen.database_url,
-                                                    chosen.database_url_source,
+                parse_database_url(expand_variables(chosen.database_url, chosen.database_url_source,
                                                     process_environment()),
                                    chosen.root())
                     .display;
@@ -113,8 +111,8 @@ std::string outcome_line(const RevisionGraph& graph, const Slot& slot,
         line += " at " + at;
     }
     if (slot.summary.steps) {
-        return line + " (" + std::to_string(*slot.summary.steps) + " " + slot.summary.verb +
-               ", " + ms + ")";
+        return line + " (" + std::to_string(*slot.summary.steps) + " " + slot.summary.verb + ", " +
+               ms + ")";
     }
     return line + " (" + ms + ")";
 }
@@ -135,7 +133,8 @@ void print_table(Context& context, const RevisionGraph& graph,
     }
     std::ostream& out = context.out();
     out << std::left << std::setw(static_cast<int>(width + 2)) << "target" << std::setw(9)
-        << "outcome" << "time      at\n";
+        << "outcome"
+        << "time      at\n";
     for (std::size_t i = 0; i < slots.size(); ++i) {
         const FleetOutcome& outcome = result.outcomes[i];
         const std::string ms = std::to_string(outcome.duration.count()) + " ms";
@@ -259,9 +258,8 @@ int run_on_group(Context& context, const Command& command, const Args& args) {
         print_table(context, graph, slots, result);
     }
     if (result.interrupted) {
-        context.warn("interrupted: " +
-                     std::to_string(result.count(FleetOutcome::Status::not_run)) + " of " +
-                     std::to_string(slots.size()) + " databases were not started");
+        context.warn("interrupted: " + std::to_string(result.count(FleetOutcome::Status::not_run)) +
+                     " of " + std::to_string(slots.size()) + " databases were not started");
         return k_exit_interrupted;
     }
     return result.count(FleetOutcome::Status::ok) == slots.size() ? 0 : k_exit_error;

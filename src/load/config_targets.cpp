@@ -110,7 +110,8 @@ std::vector<std::string> target_list(const EntryReader& reader) {
         return names;
     }
     if (!list->is_array()) {
-        reader.fail(*list, "'targets' in [" + reader.header() + "] must be an array of target names");
+        reader.fail(*list,
+                    "'targets' in [" + reader.header() + "] must be an array of target names");
     }
     for (const toml::node& element : *list->as_array()) {
         auto name = element.value<std::string>();
@@ -204,12 +205,14 @@ void check_names(const toml::table& root, const fs::path& file, const Config& co
 } // namespace
 
 void read_targets_and_groups(const toml::table& root, const fs::path& file, Config& config) {
-    for_each_entry(root, "targets", file, [&config](const EntryReader& reader, const std::string& name) {
-        config.targets.emplace(name, read_target(reader, name));
-    });
-    for_each_entry(root, "groups", file, [&config](const EntryReader& reader, const std::string& name) {
-        config.groups.emplace(name, read_group(reader, name));
-    });
+    for_each_entry(root, "targets", file,
+                   [&config](const EntryReader& reader, const std::string& name) {
+                       config.targets.emplace(name, read_target(reader, name));
+                   });
+    for_each_entry(root, "groups", file,
+                   [&config](const EntryReader& reader, const std::string& name) {
+                       config.groups.emplace(name, read_group(reader, name));
+                   });
     check_names(root, file, config);
 }
 

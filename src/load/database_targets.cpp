@@ -23,8 +23,8 @@ std::vector<std::string_view> names_of(const Map& map) {
 
 // "[targets.NAME]" or "[groups.NAME]" named `name`, or a UsageError naming what exists.
 template <class Map>
-const typename Map::mapped_type& find_named(const Map& map, std::string_view name,
-                                            const char* kind, const Config& config) {
+const typename Map::mapped_type& find_named(const Map& map, std::string_view name, const char* kind,
+                                            const Config& config) {
     if (auto found = map.find(name); found != map.end()) {
         return found->second;
     }
@@ -56,8 +56,8 @@ std::string trimmed(const std::string& line) {
 void add_file_urls(const Config& config, const TargetGroup& group, FileSystem& files,
                    std::vector<DatabaseTarget>& targets) {
     const fs::path file = config.root() / group.urls_file;
-    const std::string which = "urls_file '" + group.urls_file.string() + "' of group '" +
-                              group.name + "'";
+    const std::string which =
+        "urls_file '" + group.urls_file.string() + "' of group '" + group.name + "'";
     std::string text;
     if (files.read_file(file, text)) {
         throw ConfigError(group.urls_file_origin + ": cannot read " + which);
@@ -69,8 +69,13 @@ void add_file_urls(const Config& config, const TargetGroup& group, FileSystem& f
         ++number;
         const std::string url = trimmed(line);
         if (!url.empty() && url[0] != '#') {
-            targets.push_back({name_from_url(url), url,
-                               display_path(file) + ":" + std::to_string(number), {}, {}, {}, {}});
+            targets.push_back({name_from_url(url),
+                               url,
+                               display_path(file) + ":" + std::to_string(number),
+                               {},
+                               {},
+                               {},
+                               {}});
         }
     }
     if (targets.size() == before) {
@@ -84,8 +89,13 @@ void add_query_urls(const Config& config, const TargetGroup& group, const UrlQue
     std::size_t row = 0;
     for (const std::string& url : query(source, group.urls_query)) {
         ++row;
-        targets.push_back({name_from_url(url), url,
-                           group.query_target + " row " + std::to_string(row), {}, {}, {}, {}});
+        targets.push_back({name_from_url(url),
+                           url,
+                           group.query_target + " row " + std::to_string(row),
+                           {},
+                           {},
+                           {},
+                           {}});
     }
 }
 
