@@ -1,13 +1,13 @@
 // Which database a command runs on: the global options that choose it (-t, -g, --url, and
 // those given after the command name), the config as the chosen target sees it, and its URL.
 #include "cli.hpp"
+
 #include <rev/database_targets.hpp>
 #include <rev/error.hpp>
 
 #include <cstdlib>
 
 namespace rev::cli {
-
 
 void merge_global_options(GlobalOptions& options, const GlobalOptions& after) {
     options.quiet = options.quiet || after.quiet;
@@ -91,7 +91,6 @@ Config Context::load_selected_config() {
     }
     return config;
 }
-
 
 Context::GivenUrl Context::url_given() {
     const Config& chosen = config();

@@ -212,6 +212,9 @@ FleetResult run_slots(Context& context, const Command& command, const Args& args
     options.fail_fast = context.options().fail_fast;
     options.stop = [&usage] { return usage.met.load(); };
     options.on_done = [&](std::size_t index, const FleetOutcome& outcome) {
+        if (usage.met) {
+            return; // said once, as the run's error
+        }
         const Slot& slot = *slots[index];
         context.progress() << outcome_line(graph, slot, outcome) << "\n";
         print_indented(std::cerr, slot.err.str());

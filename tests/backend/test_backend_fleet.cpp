@@ -60,8 +60,8 @@ TEST_CASE("fleet: one broken database of 21 fails alone", "[fleet]") {
                                        "\"\n\n[groups.tenants]\ntargets = [\"main\"]\n"
                                        "urls_file = \"tenants.txt\"\n");
 
-    const auto result =
-        run_rev(db.dir().path(), {"-g", "tenants", "upgrade", "head", "--format", "json", "-j", "4"});
+    const auto result = run_rev(
+        db.dir().path(), {"-g", "tenants", "upgrade", "head", "--format", "json", "-j", "4"});
     INFO(result.err);
     CHECK(result.exit_code == 1);
     CHECK(count_of(result.out, "\"outcome\" : ") == 21);

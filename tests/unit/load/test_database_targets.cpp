@@ -127,14 +127,14 @@ TEST_CASE("resolve_group: targets, then the urls_file's lines, named after their
     MemoryFileSystem files;
     files.write("/p/tenants.txt", "# tenants\nsqlite:///t/tenant-0001.db\n\n  sqlite:///t/"
                                   "tenant-0002.db  \nhost=db dbname=tenant_3 user=app\n");
-    const auto targets = rev::resolve_group(config, "all", no_query,
-                                            environment({{"PROD_PASSWORD", "pw"}}), files);
+    const auto targets =
+        rev::resolve_group(config, "all", no_query, environment({{"PROD_PASSWORD", "pw"}}), files);
     std::vector<std::string> names;
     for (const rev::DatabaseTarget& target : targets) {
         names.push_back(target.name);
     }
-    CHECK(names == std::vector<std::string>{"staging", "prod", "tenant-0001", "tenant-0002",
-                                            "tenant_3"});
+    CHECK(names ==
+          std::vector<std::string>{"staging", "prod", "tenant-0001", "tenant-0002", "tenant_3"});
     CHECK(targets[3].url == "sqlite:///t/tenant-0002.db");
     CHECK(targets[3].origin == "/p/tenants.txt:4");
     CHECK(targets[1].transaction_mode == rev::TransactionMode::all);
@@ -170,8 +170,9 @@ TEST_CASE("resolve_group: what is checked before anything runs", "[targets][erro
     }
     SECTION("an empty or missing urls_file") {
         files.write("/p/tenants.txt", "# none yet\n   \n");
-        CHECK_THROWS_WITH(rev::resolve_group(config, "all", no_query, env, files),
-                          "/p/migrate.toml:22: urls_file 'tenants.txt' of group 'all' lists no URLs");
+        CHECK_THROWS_WITH(
+            rev::resolve_group(config, "all", no_query, env, files),
+            "/p/migrate.toml:22: urls_file 'tenants.txt' of group 'all' lists no URLs");
         files.remove_all("/p/tenants.txt");
         CHECK_THROWS_WITH(rev::resolve_group(config, "all", no_query, env, files),
                           "/p/migrate.toml:22: cannot read urls_file 'tenants.txt' of group 'all'");

@@ -107,8 +107,13 @@ TEST_CASE("run_fleet: Ctrl-C lets the running work finish and starts no more", "
 }
 
 TEST_CASE("run_fleet: a foreign exception is an internal error of its database", "[fleet]") {
-    const rev::FleetResult result = rev::run_fleet(
-        2, [](std::size_t index) { if (index == 0) { throw std::logic_error("bug"); } }, {});
+    const rev::FleetResult result = rev::run_fleet(2,
+                                                   [](std::size_t index) {
+                                                       if (index == 0) {
+                                                           throw std::logic_error("bug");
+                                                       }
+                                                   },
+                                                   {});
     CHECK(result.outcomes[0].error == "internal error: bug");
     CHECK(result.outcomes[1].status == Status::ok);
     CHECK(rev::default_jobs() >= 1);
