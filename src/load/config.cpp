@@ -64,7 +64,8 @@ public:
                                suggestion(section.str(), sections));
             }
             if (!node.is_table()) {
-                fail(node, "'" + std::string(section.str()) + "' must be a table ([" +
+                // append(), not "'" + string: GCC 12 -O3 warns falsely (-Wrestrict) on that.
+                fail(node, std::string("'").append(section.str()) + "' must be a table ([" +
                                std::string(section.str()) + "])");
             }
             if (known->second.empty()) {
@@ -226,6 +227,20 @@ url = "sqlite:///app.db"
 [run]
 # transaction = "revision"     # one transaction per revision; "all": the whole move in one
 # lock_timeout = 60            # seconds to wait for another rev moving the same database
+
+# Several databases (docs/targets.md, "Databases"): name each, then use `rev -t NAME` for one
+# or `rev -g NAME` for a group, run in parallel. With targets, `default = "NAME"` under
+# [database] replaces its url. ${VAR} in a URL is read from the environment.
+#
+# [targets.staging]
+# url = "postgresql://app:${STAGING_PASSWORD}@staging.internal/app"
+# lock_timeout = 10            # [run] and version_table/schema may be overridden per target
+#
+# [groups.tenants]
+# targets = ["staging"]
+# urls_file = "tenants.txt"    # one URL a line, '#' comments, relative to this file
+# # urls_query = "SELECT url FROM tenants"   # run on another target:
+# # query_target = "control"
 
 [check]
 # allow_multiple_heads = false

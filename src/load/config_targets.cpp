@@ -55,7 +55,7 @@ public:
         if (auto value = found->value<T>()) {
             return value;
         }
-        fail(*found, "'" + std::string(key) + "' in [" + m_header + "] must be " + type_name);
+        fail(*found, std::string("'").append(key) + "' in [" + m_header + "] must be " + type_name);
     }
 
     const toml::node& node(std::string_view key) const { return *m_table.get(key); }
@@ -149,6 +149,12 @@ TargetGroup read_group(const EntryReader& reader, const std::string& name) {
     return group;
 }
 
+std::string not_a_table(std::string_view section, const std::string& name,
+                        const std::string& header) {
+    return std::string("'").append(name) + "' in [" + std::string(section) +
+           "] must be a table ([" + header + "])";
+}
+
 // Calls `read` for each NAME of [section.NAME].
 template <class Read>
 void for_each_entry(const toml::table& root, std::string_view section, const fs::path& file,
@@ -159,12 +165,11 @@ void for_each_entry(const toml::table& root, std::string_view section, const fs:
     }
     for (const auto& [key, node] : *entries->as_table()) {
         const std::string name(key.str());
+        const std::string header = std::string(section) + "." + name;
         if (!node.is_table()) {
-            fail(file, node,
-                 "'" + name + "' in [" + std::string(section) + "] must be a table ([" +
-                     std::string(section) + "." + name + "])");
+            fail(file, node, not_a_table(section, name, header));
         }
-        read(EntryReader(*node.as_table(), std::string(section) + "." + name, file), name);
+        read(EntryReader(*node.as_table(), header, file), name);
     }
 }
 
@@ -219,7 +224,8 @@ void read_targets_and_groups(const toml::table& root, const fs::path& file, Conf
 std::string version_name_problem(std::string_view key, const std::string& name) {
     // A name that is only too long gets a message about its length.
     if (!is_safe_identifier(name.substr(0, 63))) {
-        return "'" + std::string(key) +
+        // append(), not "'" + string: GCC 12 -O3 warns falsely (-Wrestrict) on that.
+        return std::string("'").append(key) +
                "' must be an SQL identifier (letters, digits and '_', not starting with a "
                "digit), not '" +
                name + "'";
@@ -229,7 +235,7 @@ std::string version_name_problem(std::string_view key, const std::string& name) 
     const bool table = key == "version_table";
     const std::size_t limit = table ? 63 - std::string_view("_meta").size() : 63;
     if (name.size() > limit) {
-        return "'" + std::string(key) + "' may be at most " + std::to_string(limit) +
+        return std::string("'").append(key) + "' may be at most " + std::to_string(limit) +
                " characters" + (table ? " (rev adds _meta and _log to it)" : "") + ", not " +
                std::to_string(name.size());
     }

@@ -15,6 +15,7 @@ namespace fs = std::filesystem;
 template <class Map>
 std::vector<std::string_view> names_of(const Map& map) {
     std::vector<std::string_view> names;
+    names.reserve(map.size());
     for (const auto& [name, value] : map) {
         names.push_back(name);
     }
@@ -99,6 +100,10 @@ void add_query_urls(const Config& config, const TargetGroup& group, const UrlQue
     }
 }
 
+[[noreturn]] void throw_unset(const std::string& source, const std::string& variable) {
+    throw ConfigError(source + " uses ${" + variable + "}, which is not set");
+}
+
 std::string source_of(const DatabaseTarget& target) {
     return target.origin + ": target '" + target.name + "'";
 }
@@ -148,9 +153,9 @@ std::string expand_variables(const std::string& url, const std::string& source,
         const std::string name = url.substr(start + 2, end - start - 2);
         const std::optional<std::string> value = environment(name);
         if (!value) {
-            throw ConfigError(source + " uses ${" + name + "}, which is not set");
+            throw_unset(source, name);
         }
-        result += url.substr(done, start - done) + *value;
+        result.append(url, done, start - done).append(*value);
         done = end + 1;
     }
     return result + url.substr(done);

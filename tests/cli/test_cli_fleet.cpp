@@ -20,7 +20,8 @@ void write_fleet(const TempDir& dir) {
     dir.write("versions/a1/manifest.toml", "id = \"a1\"\nmessage = \"users\"\nparents = []\n");
     dir.write("versions/a1/up.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY);\n");
     dir.write("versions/a1/down.sql", "DROP TABLE users;\n");
-    dir.write("versions/b2/manifest.toml", "id = \"b2\"\nmessage = \"posts\"\nparents = [\"a1\"]\n");
+    dir.write("versions/b2/manifest.toml",
+              "id = \"b2\"\nmessage = \"posts\"\nparents = [\"a1\"]\n");
     dir.write("versions/b2/up.sql", "CREATE TABLE posts (id INTEGER PRIMARY KEY);\n");
     dir.write("versions/b2/down.sql", "DROP TABLE posts;\n");
     dir.write("migrate.toml", R"([database]
@@ -64,8 +65,9 @@ TEST_CASE("rev -t: a named database, [database] default and the environment", "[
     SECTION("DATABASE_URL comes after REV_DATABASE_URL, before the file; -t before them all") {
         CHECK(run_rev(dir.path(), {"current"}, {{"DATABASE_URL", "sqlite:///prod.db"}}).out ==
               "b2 (head), posts\n");
-        CHECK(run_rev(dir.path(), {"current"},
-                      {{"DATABASE_URL", "sqlite:///prod.db"}, {"REV_DATABASE_URL", "sqlite:///dev.db"}})
+        CHECK(run_rev(
+                  dir.path(), {"current"},
+                  {{"DATABASE_URL", "sqlite:///prod.db"}, {"REV_DATABASE_URL", "sqlite:///dev.db"}})
                   .out == "a1, users\n");
         CHECK(run_rev(dir.path(), {"-t", "dev", "current"}, {{"DATABASE_URL", "sqlite:///prod.db"}})
                   .out == "a1, users\n");
@@ -80,7 +82,8 @@ TEST_CASE("rev -t: a named database, [database] default and the environment", "[
     SECTION("choices that exclude each other") {
         CHECK(run_rev(dir.path(), {"-t", "dev", "-g", "tenants", "current"}).err ==
               "rev: error: --target and --group cannot be combined\n");
-        const RunResult both = run_rev(dir.path(), {"current", "--url", "sqlite:///x.db", "-t", "dev"});
+        const RunResult both =
+            run_rev(dir.path(), {"current", "--url", "sqlite:///x.db", "-t", "dev"});
         CHECK(both.exit_code == 2);
         CHECK(both.err == "rev: error: --url and --target cannot be combined\n");
         CHECK(run_rev(dir.path(), {"-g", "tenants", "history"}).err ==
@@ -92,10 +95,13 @@ TEST_CASE("rev -t: a named database, [database] default and the environment", "[
 TEST_CASE("rev -g: 20 tenants reach head, the broken one fails alone", "[cli][fleet]") {
     TempDir dir;
     write_fleet(dir);
-    REQUIRE(run_rev(dir.path(), {"--url", "sqlite:///tenants/broken.db", "upgrade", "a1"}).exit_code == 0);
+    REQUIRE(
+        run_rev(dir.path(), {"--url", "sqlite:///tenants/broken.db", "upgrade", "a1"}).exit_code ==
+        0);
     // broken.db: rev's records forgotten, the users table kept.
-    REQUIRE(run_rev(dir.path(), {"--url", "sqlite:///tenants/broken.db", "stamp", "base", "--purge"})
-                .exit_code == 0);
+    REQUIRE(
+        run_rev(dir.path(), {"--url", "sqlite:///tenants/broken.db", "stamp", "base", "--purge"})
+            .exit_code == 0);
 
     const RunResult result = run_rev(dir.path(), {"-g", "tenants", "upgrade", "head", "-j", "3"});
     CHECK(result.exit_code == 1);
@@ -111,7 +117,8 @@ TEST_CASE("rev -g: 20 tenants reach head, the broken one fails alone", "[cli][fl
     CHECK(run_rev(dir.path(), {"--url", "sqlite:///tenants/broken.db", "current"}).out.empty());
 
     SECTION("--format json: one object per database") {
-        const RunResult json = run_rev(dir.path(), {"-g", "tenants", "upgrade", "head", "--format", "json"});
+        const RunResult json =
+            run_rev(dir.path(), {"-g", "tenants", "upgrade", "head", "--format", "json"});
         CHECK(json.exit_code == 1);
         CHECK(json.out.starts_with("{\n"));
         CHECK(count_of(json.out, "\"outcome\" : ") == 21);
@@ -131,7 +138,8 @@ TEST_CASE("rev -g: 20 tenants reach head, the broken one fails alone", "[cli][fl
     SECTION("a usage error is one, before any database") {
         const RunResult usage = run_rev(dir.path(), {"-g", "tenants", "upgrade", "--bogus"});
         CHECK(usage.exit_code == 2);
-        CHECK(usage.err == "rev: error: unrecognised option '--bogus' (see 'rev upgrade --help')\n");
+        CHECK(usage.err ==
+              "rev: error: unrecognised option '--bogus' (see 'rev upgrade --help')\n");
         CHECK(usage.out.empty());
     }
 }

@@ -52,7 +52,7 @@ std::string config_error(const std::string& text) {
     return "(parsed)";
 }
 
-rev::Environment environment(std::map<std::string, std::string> variables) {
+rev::Environment environment(const std::map<std::string, std::string>& variables) {
     return [variables](const std::string& name) -> std::optional<std::string> {
         if (auto found = variables.find(name); found != variables.end()) {
             return found->second;
@@ -130,6 +130,7 @@ TEST_CASE("resolve_group: targets, then the urls_file's lines, named after their
     const auto targets =
         rev::resolve_group(config, "all", no_query, environment({{"PROD_PASSWORD", "pw"}}), files);
     std::vector<std::string> names;
+    names.reserve(targets.size());
     for (const rev::DatabaseTarget& target : targets) {
         names.push_back(target.name);
     }
