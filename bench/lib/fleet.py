@@ -43,7 +43,7 @@ def _write_group(project, urls):
 def _check_all_at_head(rev, project, count):
     out = subprocess.run([rev, "-g", "tenants", "current", "--format", "json", "-q"], cwd=project,
                          check=True, capture_output=True, text=True).stdout
-    if f'"ok" : {count},' not in out:
+    if '"failed" : 0,' not in out or f'"outcome" : "ok"' not in out or out.count('"outcome" : "ok"') != count:
         raise RuntimeError("fleet: not every database reached head")
 
 
