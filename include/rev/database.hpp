@@ -55,6 +55,10 @@ public:
     // Engines that lock the whole database instead (SQLite) report none.
     virtual std::vector<TableLock> held_table_locks() = 0;
 
+    // The first column of each row `query` returns, as text: a group's urls_query
+    // (docs/targets.md). Throws DatabaseError naming the database.
+    virtual std::vector<std::string> first_column(const std::string& query) = 0;
+
     // The runner that moves this database.
     virtual StepRunner& runner() = 0;
 

@@ -5,6 +5,7 @@
 #include "option_value.hpp"
 #include "terminal.hpp"
 
+#include <rev/database_targets.hpp>
 #include <rev/error.hpp>
 #include <rev/interrupt.hpp>
 #include <rev/loader.hpp>
@@ -24,7 +25,15 @@ void add_global_options(po::options_description& options, GlobalOptions& global)
         ("config,c", po::value(&global.config)->value_name("FILE"),
          "migrate.toml to use (default: the nearest one in this folder or above)") //
         ("url", po::value(&global.url)->value_name("URL"),
-         "database URL; overrides REV_DATABASE_URL and migrate.toml") //
+         "database URL; overrides REV_DATABASE_URL, DATABASE_URL and migrate.toml") //
+        ("target,t", po::value(&global.target)->value_name("NAME"),
+         "run on the database [targets.NAME] of migrate.toml") //
+        ("group,g", po::value(&global.group)->value_name("NAME"),
+         "run on every database of [groups.NAME], in parallel") //
+        ("jobs,j", po::value(&global.jobs)->value_name("N"),
+         "with --group: databases at once (default: the cores, at most 8)") //
+        ("fail-fast", po::bool_switch(&global.fail_fast),
+         "with --group: start no more databases after one fails") //
         ("quiet,q", po::bool_switch(&global.quiet), "print only errors and results");
 }
 
@@ -128,35 +137,31 @@ int dispatch(Context& context, int argc, char** argv) {
         return vm.count("help") != 0 ? 0 : k_exit_usage;
     }
     const Command& command = command_for(vm["command"].as<std::string>());
-    context.options() = global;
     const Args args = vm.count("args") != 0 ? vm["args"].as<Args>() : Args{};
+    merge_global_options(global, global_options_among(args));
+    check_database_choice(global);
+    context.options() = global;
+    if (!global.group.empty()) {
+        return run_on_group(context, command, args);
+    }
     return command.run(context, args);
 }
 
 } // namespace
 
 Context::Context(GlobalOptions options, std::ostream& out)
-    : m_options(std::move(options)), m_out(out) {}
+    : m_options(std::move(options)), m_out(out), m_err(std::cerr) {}
 
 const Config& Context::config() {
     if (!m_config) {
-        std::filesystem::path file;
-        if (!m_options.config.empty()) {
-            file = m_options.config;
-        } else if (auto found = find_config(std::filesystem::current_path())) {
-            file = *found;
-        } else {
-            throw ConfigError("no migrate.toml in this folder or any above it; run 'rev init' "
-                              "or pass -c FILE");
-        }
-        m_config = load_config(file);
+        m_config = load_selected_config();
     }
     return *m_config;
 }
 
 const RevisionGraph& Context::graph() {
     if (!m_graph) {
-        m_graph = std::make_unique<RevisionGraph>(
+        m_graph = std::make_shared<const RevisionGraph>(
             m_graph_loading.valid() ? m_graph_loading.get()
                                     : load_revision_graph(config().revisions_dir));
     }
@@ -180,30 +185,8 @@ std::ostream& Context::progress() {
     return m_json ? std::cerr : m_out;
 }
 
-namespace {
-
-std::string url_given(Context& context) {
-    if (!context.options().url.empty()) {
-        return context.options().url;
-    }
-    if (const char* from_env = std::getenv("REV_DATABASE_URL"); from_env != nullptr) {
-        return from_env;
-    }
-    return context.config().database_url;
-}
-
-} // namespace
-
-DatabaseUrl Context::database_url() {
-    return parse_database_url(url_given(*this), config().root());
-}
-
-bool Context::has_database_url() {
-    return !url_given(*this).empty();
-}
-
 void Context::warn(const std::string& message) {
-    std::cerr << warning_prefix() << message << "\n";
+    m_err << warning_prefix() << message << "\n";
 }
 
 VersionTables Context::version_tables() {
@@ -223,8 +206,6 @@ std::chrono::milliseconds Context::lock_timeout(std::optional<double> seconds) {
 
 CommandLine::CommandLine(const Command& command) : m_command(command), m_options("Options") {}
 
-namespace {
-
 bool asks_for_json(const Args& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--format=json" ||
@@ -234,8 +215,6 @@ bool asks_for_json(const Args& args) {
     }
     return false;
 }
-
-} // namespace
 
 void CommandLine::add_format() {
     m_options.add_options()(
@@ -307,13 +286,9 @@ bool CommandLine::parse(Context& context, const Args& args) {
         throw usage_error(error);
     }
     context.use_json(m_format == "json");
-    GlobalOptions& options = context.options();
-    options.quiet = options.quiet || after.quiet;
-    if (!after.config.empty()) {
-        options.config = after.config;
-    }
-    if (!after.url.empty()) {
-        options.url = after.url;
+    // A group's database keeps the choice its group run made for it.
+    if (!context.keeps_json()) {
+        merge_global_options(context.options(), after);
     }
     return true;
 }

@@ -7,6 +7,7 @@
 #include <rev/plan.hpp>
 
 #include <boost/program_options.hpp>
+#include <toml++/toml.h>
 
 #include <chrono>
 #include <future>
@@ -36,6 +37,12 @@ constexpr int k_exit_interrupted = 130;
 struct GlobalOptions {
     std::string config;
     std::string url;
+    // -t NAME: a [targets.NAME] of migrate.toml; -g NAME: every database of a [groups.NAME],
+    // `jobs` at a time (0: the default), stopping at the first failure with `fail_fast`.
+    std::string target;
+    std::string group;
+    std::size_t jobs = 0;
+    bool fail_fast = false;
     bool quiet = false;
 };
 
@@ -46,11 +53,24 @@ void add_top_level_options(po::options_description& options, GlobalOptions& glob
 
 struct CommandShape;
 
+// What a command did to its database, for the line a group run prints for it.
+struct TargetSummary {
+    // Moves: how many revisions they moved, and the verb ("upgraded").
+    std::optional<std::size_t> steps;
+    std::string verb;
+    // Where the database is, when the command found out.
+    std::optional<RevisionGraph::Vertices> at;
+};
+
 // What a command needs from the run: options, the project's config and graph (loaded on first
 // use, so `--help` and `init` need neither), and where to print.
 class Context {
 public:
     Context(GlobalOptions options, std::ostream& out);
+    // The command's run on one database of a group (group_run.cpp): `config` is config_for
+    // that database, the graph is `parent`'s, loaded already and shared; output and warnings go
+    // to `out` and `err`, progress nowhere, and a JSON document is kept, not printed.
+    Context(Context& parent, Config config, std::ostream& out, std::ostream& err);
 
     GlobalOptions& options() { return m_options; }
     const Config& config();
@@ -70,7 +90,8 @@ public:
     void describe_into(CommandShape* shape) { m_shape = shape; }
     CommandShape* shape() const { return m_shape; }
 
-    // --url, else REV_DATABASE_URL, else [database] url.
+    // --url, else REV_DATABASE_URL, else DATABASE_URL, else the config's ([database] url, or
+    // that of the target -t or [database] default names), its ${VAR}s replaced.
     DatabaseUrl database_url();
     bool has_database_url();
     // Prints "rev: warning: MESSAGE" on stderr, even with -q.
@@ -81,14 +102,35 @@ public:
     // lock_timeout.
     std::chrono::milliseconds lock_timeout(std::optional<double> seconds = std::nullopt);
 
+    // What the command did, for a group run's report.
+    TargetSummary& summary() { return m_summary; }
+    // For a run on a group's database: the JSON document print_json() kept instead of printing.
+    bool keeps_json() const { return m_kept_json != nullptr; }
+    toml::table& kept_json() { return *m_kept_json; }
+
 private:
+    struct GivenUrl {
+        std::string url;
+        // Who wrote it, for an unset ${VAR}; empty for URLs from the command line or the
+        // environment, whose variables the shell has replaced already.
+        std::string source;
+    };
+    GivenUrl url_given();
+    Config load_selected_config();
+
     GlobalOptions m_options;
     std::ostream& m_out;
+    std::ostream& m_err;
     bool m_json = false;
     CommandShape* m_shape = nullptr;
+
+    // The URL is the config's, whatever the environment says: -t or a group's database.
+    bool m_url_is_chosen = false;
     std::optional<Config> m_config;
-    std::unique_ptr<RevisionGraph> m_graph;
+    std::shared_ptr<const RevisionGraph> m_graph;
     std::future<RevisionGraph> m_graph_loading;
+    TargetSummary m_summary;
+    std::unique_ptr<toml::table> m_kept_json;
 };
 
 // One row of the command table: `rev NAME ...` runs `run`.
@@ -127,6 +169,19 @@ private:
 };
 
 const std::vector<Command>& commands();
+// Declares the global options (cli.cpp).
+void add_global_options(po::options_description& options, GlobalOptions& global);
+// Adds the global options given after the command name to those given before it
+// (database_choice.cpp, as the two below).
+void merge_global_options(GlobalOptions& options, const GlobalOptions& after);
+// The global options among a command's arguments.
+GlobalOptions global_options_among(const Args& args);
+// Throws UsageError for choices that exclude each other (--url, -t, -g).
+void check_database_choice(const GlobalOptions& options);
+// Whether `args` ask for `--format json`, before they are parsed.
+bool asks_for_json(const Args& args);
+// Runs `command` on every database of the group `context.options().group` (group_run.cpp).
+int run_on_group(Context& context, const Command& command, const Args& args);
 // The table row called `name`; a handler uses it to describe itself in --help.
 const Command& command_named(std::string_view name);
 

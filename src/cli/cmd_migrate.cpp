@@ -205,6 +205,7 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
         std::chrono::steady_clock::now() - started);
     const RevisionGraph::Vertices heads = result.applied.heads(graph);
     static constexpr const char* verbs[] = {"upgraded", "downgraded", "stamped"};
+    context.summary() = {result.steps, verbs[static_cast<int>(kind)], heads};
     progress->line(
         (result.steps == 0 ? std::string("nothing to do")
                            : std::to_string(result.steps) + " " + verbs[static_cast<int>(kind)] +

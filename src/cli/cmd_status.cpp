@@ -50,6 +50,7 @@ void print_current_json(Context& context, Database& database) {
     const std::vector<AppliedRevision> rows = database.applied();
     const RevisionGraph& graph = context.graph();
     const AppliedSet applied = to_applied_set(graph, rows, database.name());
+    context.summary().at = applied.heads(graph);
     toml::table json = json_document();
     json.insert("database", database.name());
     json.insert("at", revisions_json(graph, applied.heads(graph)));
@@ -85,6 +86,7 @@ int cmd_current(Context& context, const Args& args) {
     }
     const AppliedSet applied = read_applied(context, *database);
     const RevisionGraph& graph = context.graph();
+    context.summary().at = applied.heads(graph);
     for (auto head : applied.heads(graph)) {
         context.out() << revision_line(graph, head) << "\n";
     }
@@ -102,6 +104,7 @@ int cmd_status(Context& context, const Args& args) {
     const AppliedSet applied = read_applied(context, *database);
     const RevisionGraph& graph = context.graph();
     const RevisionGraph::Vertices pending = applied.pending(graph);
+    context.summary().at = applied.heads(graph);
     if (context.json()) {
         toml::table json = json_document();
         json.insert("database", database->name());

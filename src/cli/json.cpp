@@ -63,6 +63,10 @@ toml::table json_document() {
 }
 
 void print_json(Context& context, const toml::table& document) {
+    if (context.keeps_json()) {
+        context.kept_json() = document;
+        return;
+    }
     context.out() << toml::json_formatter{document} << "\n";
 }
 

@@ -191,6 +191,16 @@ std::vector<AppliedRevision> SociDatabase::applied() {
     return result;
 }
 
+std::vector<std::string> SociDatabase::first_column(const std::string& query) {
+    std::vector<std::string> values;
+    try {
+        read_rows(query, 1, [&values](Row& row) { values.push_back(std::move(row[0])); });
+    } catch (const soci::soci_error& error) {
+        fail("the query '" + query + "' failed", error);
+    }
+    return values;
+}
+
 std::vector<LogEntry> SociDatabase::log(std::size_t limit) {
     std::vector<LogEntry> result;
     if (!readable_version_tables()) {

@@ -25,6 +25,7 @@ public:
     bool has_version_tables() override;
     std::vector<AppliedRevision> applied() override;
     std::vector<LogEntry> log(std::size_t limit) override;
+    std::vector<std::string> first_column(const std::string& query) override;
     StepRunner& runner() override { return *this; }
 
     // Polls try_lock() until it succeeds or `timeout` passes.

@@ -1,3 +1,5 @@
+#include "load/config_targets.hpp"
+
 #include <rev/config.hpp>
 #include <rev/error.hpp>
 #include <rev/revision_set.hpp>
@@ -18,9 +20,12 @@ namespace fs = std::filesystem;
 const std::map<std::string, std::vector<std::string_view>, std::less<>>& known_keys() {
     static const std::map<std::string, std::vector<std::string_view>, std::less<>> keys = {
         {"revisions", {"dir"}},
-        {"database", {"url", "version_table", "schema"}},
+        {"database", {"url", "default", "version_table", "schema"}},
         {"run", {"transaction", "lock_timeout"}},
         {"check", {"allow_multiple_heads"}},
+        // Tables of tables, checked by read_targets_and_groups.
+        {"targets", {}},
+        {"groups", {}},
     };
     return keys;
 }
@@ -33,9 +38,13 @@ class ConfigReader {
 public:
     ConfigReader(const toml::table& root, const fs::path& file) : m_root(root), m_file(file) {}
 
+    // "migrate.toml:7", as messages name where `node` is.
+    std::string at(const toml::node& node) const {
+        return display_path(m_file) + ":" + std::to_string(line_of(node));
+    }
+
     [[noreturn]] void fail(const toml::node& node, const std::string& message) const {
-        throw ConfigError(display_path(m_file) + ":" + std::to_string(line_of(node)) + ": " +
-                          message);
+        throw ConfigError(at(node) + ": " + message);
     }
 
     void check_keys() const {
@@ -55,8 +64,12 @@ public:
                                suggestion(section.str(), sections));
             }
             if (!node.is_table()) {
-                fail(node, "'" + std::string(section.str()) + "' must be a table ([" +
+                // append(), not "'" + string: GCC 12 -O3 warns falsely (-Wrestrict) on that.
+                fail(node, std::string("'").append(section.str()) + "' must be a table ([" +
                                std::string(section.str()) + "])");
+            }
+            if (known->second.empty()) {
+                continue;
             }
             for (const auto& [key, value] : *node.as_table()) {
                 if (std::find(known->second.begin(), known->second.end(), key.str()) ==
@@ -109,14 +122,12 @@ private:
 
 void read_run_section(const ConfigReader& reader, Config& config) {
     if (auto mode = reader.get<std::string>("run", "transaction", "a string")) {
-        if (*mode == "revision") {
-            config.transaction_mode = TransactionMode::per_revision;
-        } else if (*mode == "all") {
-            config.transaction_mode = TransactionMode::all;
-        } else {
+        const auto known = detail::transaction_mode_named(*mode);
+        if (!known) {
             reader.fail(reader.node("run", "transaction"),
                         "'transaction' must be \"revision\" or \"all\", not \"" + *mode + "\"");
         }
+        config.transaction_mode = *known;
     }
     if (auto timeout = reader.get<double>("run", "lock_timeout", "a number of seconds")) {
         if (*timeout < 0) {
@@ -128,27 +139,21 @@ void read_run_section(const ConfigReader& reader, Config& config) {
 
 void read_database_section(const ConfigReader& reader, Config& config) {
     config.database_url = reader.get<std::string>("database", "url", "a string").value_or("");
+    if (!config.database_url.empty()) {
+        config.database_url_source = reader.at(reader.node("database", "url")) + ": url";
+    }
+    config.default_target =
+        reader.get<std::string>("database", "default", "a target's name").value_or("");
+    if (!config.default_target.empty() && !config.database_url.empty()) {
+        reader.fail(reader.node("database", "default"),
+                    "[database] has both 'url' and 'default'; keep one");
+    }
     for (auto [key, target] : {std::pair{"version_table", &config.version_table},
                                std::pair{"schema", &config.version_schema}}) {
         if (auto name = reader.get<std::string>("database", key, "a string")) {
-            // A name that is only too long gets a message about its length.
-            if (!is_safe_identifier(name->substr(0, 63))) {
-                reader.fail(reader.node("database", key),
-                            std::string("'").append(key) +
-                                "' must be an SQL identifier "
-                                "(letters, digits and '_', not starting with a digit), not '" +
-                                *name + "'");
-            }
-            // PostgreSQL cuts names at 63 bytes, and rev adds _meta and _log to the table's:
-            // a longer table_meta would silently become the table itself.
-            const bool table = target == &config.version_table;
-            const std::size_t limit = table ? 63 - std::string_view("_meta").size() : 63;
-            if (name->size() > limit) {
-                reader.fail(reader.node("database", key),
-                            std::string("'").append(key) + "' may be at most " +
-                                std::to_string(limit) + " characters" +
-                                (table ? " (rev adds _meta and _log to it)" : "") + ", not " +
-                                std::to_string(name->size()));
+            if (const std::string problem = detail::version_name_problem(key, *name);
+                !problem.empty()) {
+                reader.fail(reader.node("database", key), problem);
             }
             *target = *name;
         }
@@ -192,6 +197,7 @@ Config parse_config(const std::string& text, const fs::path& file) {
     config.revisions_dir = config.revisions_dir.lexically_normal();
     read_database_section(reader, config);
     read_run_section(reader, config);
+    detail::read_targets_and_groups(root, file, config);
     config.allow_multiple_heads =
         reader.get<bool>("check", "allow_multiple_heads", "a boolean").value_or(false);
     return config;
@@ -221,6 +227,20 @@ url = "sqlite:///app.db"
 [run]
 # transaction = "revision"     # one transaction per revision; "all": the whole move in one
 # lock_timeout = 60            # seconds to wait for another rev moving the same database
+
+# Several databases (docs/targets.md, "Databases"): name each, then use `rev -t NAME` for one
+# or `rev -g NAME` for a group, run in parallel. With targets, `default = "NAME"` under
+# [database] replaces its url. ${VAR} in a URL is read from the environment.
+#
+# [targets.staging]
+# url = "postgresql://app:${STAGING_PASSWORD}@staging.internal/app"
+# lock_timeout = 10            # [run] and version_table/schema may be overridden per target
+#
+# [groups.tenants]
+# targets = ["staging"]
+# urls_file = "tenants.txt"    # one URL a line, '#' comments, relative to this file
+# # urls_query = "SELECT url FROM tenants"   # run on another target:
+# # query_target = "control"
 
 [check]
 # allow_multiple_heads = false
