@@ -54,21 +54,21 @@ TEST_CASE("Backend schema tracker: parts read again agree with whole snapshots",
           "[backend][schema]") {
     const BackendFixture db;
     const RunOn run_on = GENERATE(RunOn::own_connection, RunOn::both_in_turn);
-    check_tracking(
-        db, {
-                R"(CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);
+    check_tracking(db,
+                   {
+                       R"(CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);
 CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users);)",
-                "CREATE INDEX posts_user ON posts (user_id);",
-                "ALTER TABLE users RENAME TO members;",
-                "ALTER TABLE members RENAME COLUMN id TO member_id;",
-                "CREATE VIEW mails AS SELECT email FROM members;",
-                "ALTER TABLE members RENAME COLUMN email TO mail;",
-                "ALTER TABLE posts ADD COLUMN title TEXT NOT NULL DEFAULT 'untitled';",
-                "DROP INDEX posts_user;",
-                "DROP VIEW mails;\nDROP TABLE posts;\nDROP TABLE members;",
-                "CREATE TABLE members (member_id INTEGER PRIMARY KEY);",
-            },
-        run_on);
+                       "CREATE INDEX posts_user ON posts (user_id);",
+                       "ALTER TABLE users RENAME TO members;",
+                       "ALTER TABLE members RENAME COLUMN id TO member_id;",
+                       "CREATE VIEW mails AS SELECT email FROM members;",
+                       "ALTER TABLE members RENAME COLUMN email TO mail;",
+                       "ALTER TABLE posts ADD COLUMN title TEXT NOT NULL DEFAULT 'untitled';",
+                       "DROP INDEX posts_user;",
+                       "DROP VIEW mails;\nDROP TABLE posts;\nDROP TABLE members;",
+                       "CREATE TABLE members (member_id INTEGER PRIMARY KEY);",
+                   },
+                   run_on);
 }
 
 TEST_CASE("Backend schema tracker: a snapshot of some parts holds what the whole one holds of them",
@@ -132,28 +132,29 @@ TEST_CASE("Backend schema tracker: renames PostgreSQL definitions name",
              "leave it out with the test spec ~[postgresql]");
     }
     check_tracking(
-        db, {
-                R"(CREATE TYPE mood AS ENUM ('sad', 'happy');
+        db,
+        {
+            R"(CREATE TYPE mood AS ENUM ('sad', 'happy');
 CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
 CREATE TABLE t (id integer PRIMARY KEY, m mood, p positive);)",
-                "ALTER TYPE mood RENAME TO feeling;",
-                "ALTER TYPE feeling ADD VALUE 'calm';",
-                "ALTER DOMAIN positive RENAME TO above_zero;",
-                R"(CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+            "ALTER TYPE mood RENAME TO feeling;",
+            "ALTER TYPE feeling ADD VALUE 'calm';",
+            "ALTER DOMAIN positive RENAME TO above_zero;",
+            R"(CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
 CREATE TRIGGER t_touch BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();)",
-                "ALTER FUNCTION touch() RENAME TO retouch;",
-                R"(CREATE SEQUENCE counter;
+            "ALTER FUNCTION touch() RENAME TO retouch;",
+            R"(CREATE SEQUENCE counter;
 ALTER TABLE t ADD COLUMN n bigint DEFAULT nextval('counter');)",
-                "ALTER SEQUENCE counter RENAME TO tally;",
-                R"(CREATE SCHEMA elsewhere;
+            "ALTER SEQUENCE counter RENAME TO tally;",
+            R"(CREATE SCHEMA elsewhere;
 CREATE TABLE elsewhere.parent (id integer PRIMARY KEY);
 CREATE TABLE child (parent_id integer REFERENCES elsewhere.parent);)",
-                "ALTER SCHEMA elsewhere RENAME TO faraway;",
-                "CREATE MATERIALIZED VIEW counts AS SELECT count(*) AS n FROM t;",
-                "ALTER TABLE t RENAME TO things;",
-                "CREATE INDEX things_m ON things (m) WHERE p > 3;",
-                "ALTER INDEX things_m RENAME TO things_mood;",
-                "ALTER TABLE things ALTER COLUMN n TYPE integer;",
-                "DROP SCHEMA faraway CASCADE;",
-            });
+            "ALTER SCHEMA elsewhere RENAME TO faraway;",
+            "CREATE MATERIALIZED VIEW counts AS SELECT count(*) AS n FROM t;",
+            "ALTER TABLE t RENAME TO things;",
+            "CREATE INDEX things_m ON things (m) WHERE p > 3;",
+            "ALTER INDEX things_m RENAME TO things_mood;",
+            "ALTER TABLE things ALTER COLUMN n TYPE integer;",
+            "DROP SCHEMA faraway CASCADE;",
+        });
 }

@@ -97,7 +97,9 @@ TEST_CASE("rev completion SHELL: every command and their options", "[cli][comple
             CHECK(result.out.find(option) != std::string::npos);
         }
     }
-    CHECK(run_rev(dir.path(), {"completion", "bash"}).out.find("'-c --config --url -q --quiet") !=
+    CHECK(run_rev(dir.path(), {"completion", "bash"})
+              .out.find(
+                  "'-c --config --url -t --target -g --group -j --jobs --fail-fast -q --quiet") !=
           std::string::npos);
 }
 
