@@ -30,7 +30,7 @@ void add_global_options(po::options_description& options, GlobalOptions& global)
          "run on the database [targets.NAME] of migrate.toml") //
         ("group,g", po::value(&global.group)->value_name("NAME"),
          "run on every database of [groups.NAME], in parallel") //
-        ("jobs,j", po::value(&global.jobs)->value_name("N"),
+        ("jobs,j", count_value("--jobs", global.jobs)->value_name("N"),
          "with --group: databases at once (default: the cores, at most 8)") //
         ("fail-fast", po::bool_switch(&global.fail_fast),
          "with --group: start no more databases after one fails") //
@@ -125,6 +125,8 @@ int dispatch(Context& context, int argc, char** argv) {
                       .run(),
                   vm);
         po::notify(vm);
+    } catch (const OptionValueError& error) {
+        throw UsageError(error.what());
     } catch (const po::error& error) {
         throw UsageError(std::string(error.what()) + " (see 'rev --help')");
     }

@@ -111,3 +111,12 @@ TEST_CASE("rev: --format takes 'text' or 'json', on every command that has it",
     CHECK(usage_error(dir, {"status", "--format", "JSON"}) ==
           "rev: error: --format must be 'text' or 'json', not 'JSON'\n");
 }
+
+TEST_CASE("rev: --jobs takes a whole number, 1 or more", "[cli][options]") {
+    TempDir dir;
+    write_sqlite_project(dir);
+    CHECK(usage_error(dir, {"-j", "-3", "heads"}) ==
+          "rev: error: --jobs must be a whole number, 1 or more, not '-3'\n");
+    CHECK(usage_error(dir, {"heads", "--jobs", "0"}) ==
+          "rev: error: --jobs must be a whole number, 1 or more, not '0'\n");
+}
