@@ -48,6 +48,10 @@ void check_database_choice(const GlobalOptions& options) {
         throw UsageError(std::string("--url and --") +
                          (options.target.empty() ? "group" : "target") + " cannot be combined");
     }
+    if (options.group.empty() && (options.jobs != 0 || options.fail_fast)) {
+        throw UsageError(std::string(options.jobs != 0 ? "--jobs" : "--fail-fast") +
+                         " applies to a run on a group: give --group NAME");
+    }
 }
 
 Context::Context(Context& parent, Config config, std::ostream& out, std::ostream& err)

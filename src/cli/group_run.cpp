@@ -117,11 +117,12 @@ std::string outcome_line(const RevisionGraph& graph, const Slot& slot,
     return line + " (" + ms + ")";
 }
 
-// What the command printed for one database, indented below its line.
-void print_indented(std::ostream& out, const std::string& text) {
+// What the command printed for one database, each line after `prefix`: indented below the
+// database's line, or after its name when -q leaves that line out.
+void print_below(std::ostream& out, const std::string& text, const std::string& prefix) {
     std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);) {
-        out << "    " << line << "\n";
+        out << prefix << line << "\n";
     }
 }
 
@@ -217,9 +218,10 @@ FleetResult run_slots(Context& context, const Command& command, const Args& args
         }
         const Slot& slot = *slots[index];
         context.progress() << outcome_line(graph, slot, outcome) << "\n";
-        print_indented(std::cerr, slot.err.str());
+        const std::string prefix = context.options().quiet ? slot.target.name + ": " : "    ";
+        print_below(std::cerr, slot.err.str(), prefix);
         if (!context.json()) {
-            print_indented(context.out(), slot.out.str());
+            print_below(context.out(), slot.out.str(), prefix);
         }
     };
     return run_fleet(

@@ -89,6 +89,11 @@ TEST_CASE("rev -t: a named database, [database] default and the environment", "[
         CHECK(run_rev(dir.path(), {"-g", "tenants", "history"}).err ==
               "rev: error: --group runs upgrade, downgrade, stamp, current, status, check and "
               "verify, not 'history'\n");
+        const RunResult jobs = run_rev(dir.path(), {"-t", "dev", "current", "--jobs", "4"});
+        CHECK(jobs.exit_code == 2);
+        CHECK(jobs.err == "rev: error: --jobs applies to a run on a group: give --group NAME\n");
+        CHECK(run_rev(dir.path(), {"--fail-fast", "current"}).err ==
+              "rev: error: --fail-fast applies to a run on a group: give --group NAME\n");
     }
 }
 
@@ -127,6 +132,18 @@ TEST_CASE("rev -g: 20 tenants reach head, the broken one fails alone", "[cli][fl
         CHECK(count_of(json.out, "\"revisions_moved\" : 0") == 20);
         CHECK(count_of(json.err, "\nok ") == 19); // the lines go to standard error
         CHECK(json.out.find("\"group\" : \"tenants\"") != std::string::npos);
+    }
+    SECTION("-q: each database's output after its name") {
+        const RunResult current = run_rev(dir.path(), {"-q", "-g", "tenants", "current"});
+        CHECK(current.exit_code == 0);
+        CHECK(current.out.find("\ntenant-07: b2 (head), posts\n") != std::string::npos);
+        CHECK(count_of(current.out, ": b2 (head), posts\n") == 20);
+        CHECK(current.err.empty());
+    }
+    SECTION("verify on every database of the group") {
+        const RunResult verify = run_rev(dir.path(), {"-g", "tenants", "verify", "-j", "2"});
+        CHECK(verify.exit_code == 0);
+        CHECK(verify.out.ends_with("21 databases: 21 ok, 0 failed, 0 not run\n"));
     }
     SECTION("--fail-fast with one job starts nothing after the failure") {
         dir.write("tenants.txt", "sqlite:///tenants/broken.db\nsqlite:///tenants/new.db\n");
