@@ -50,9 +50,8 @@ std::string owned_rows(const std::string& schemas, const std::string& only) {
     const std::string rel_only =
         only.empty() ? "" : " AND (oid = ANY(" + only + ") OR reltype = ANY(" + only + "))";
     const std::string oid_only = only.empty() ? "" : " AND oid = ANY(" + only + ")";
-    const std::string con_only = only.empty() ? ""
-                                              : " AND (conrelid = ANY(" + only +
-                                                    ") OR contypid = ANY(" + only + "))";
+    const std::string con_only =
+        only.empty() ? "" : " AND (conrelid = ANY(" + only + ") OR contypid = ANY(" + only + "))";
     return "rel0 AS MATERIALIZED (SELECT oid, relkind, reltype FROM pg_class WHERE relnamespace "
            "IN " +
            schemas + " AND relkind IN ('r', 'p', 'v', 'm', 'S', 'c')" + rel_only +
@@ -86,8 +85,7 @@ std::string parts(const std::string& schemas, const Dialect& dialect, const std:
 std::string changes(const std::string& schemas) {
     const std::string pg_class = "'pg_class'::regclass";
     const std::string pg_type = "'pg_type'::regclass";
-    return "WITH h AS (SELECT age($1::xid) AS a), " +
-           owned_rows(schemas, "") +
+    return "WITH h AS (SELECT age($1::xid) AS a), " + owned_rows(schemas, "") +
            // Objects whose name others' definitions show: their dependents change with them.
            ", src(classid, objid) AS (" + written(pg_class + ", oid", "pg_class") + " UNION " +
            written(pg_class + ", attrelid", "pg_attribute") + " UNION " +
@@ -163,12 +161,12 @@ std::string PostgresChangeReader::token() const {
 void PostgresChangeReader::list(const CatalogQuery& query, const std::string& statement,
                                 SchemaFingerprints* changed) {
     query(statement, 3, [&](Row& row) {
-              Owner& owner = m_owners[static_cast<std::uint32_t>(number(row[0]))];
-              owner = {row[1], static_cast<std::int64_t>(number(row[2]))};
-              if (changed != nullptr && !owner.part.empty()) {
-                  (*changed)[owner.part] = token();
-              }
-          });
+        Owner& owner = m_owners[static_cast<std::uint32_t>(number(row[0]))];
+        owner = {row[1], static_cast<std::int64_t>(number(row[2]))};
+        if (changed != nullptr && !owner.part.empty()) {
+            (*changed)[owner.part] = token();
+        }
+    });
 }
 
 SchemaFingerprintsRead PostgresChangeReader::read_all(const CatalogQuery& query,
@@ -189,8 +187,7 @@ SchemaFingerprintsRead PostgresChangeReader::read_all(const CatalogQuery& query,
     return {true, true, {}};
 }
 
-SchemaFingerprintsRead PostgresChangeReader::read(const CatalogQuery& query,
-                                                  const Execute& execute,
+SchemaFingerprintsRead PostgresChangeReader::read(const CatalogQuery& query, const Execute& execute,
                                                   const Dialect& dialect) {
     ++m_reads;
     const std::string schemas = snapshot_schemas(query);
@@ -212,21 +209,21 @@ SchemaFingerprintsRead PostgresChangeReader::read(const CatalogQuery& query,
         execute("PREPARE rev_schema_owners(oid[]) AS " + listing(schemas, dialect, "$1"));
         m_prepared = schemas;
     }
-    query("EXECUTE rev_schema_changes('" +
-              std::to_string(static_cast<std::uint32_t>(m_horizon)) + "')",
+    query("EXECUTE rev_schema_changes('" + std::to_string(static_cast<std::uint32_t>(m_horizon)) +
+              "')",
           4, [&](Row& row) {
-        if (row[0] == "h") {
-            horizon = number(row[1]);
-            next = number(row[2]);
-        } else if (row[0] == "c") {
-            // A schema written (created, renamed) renames or brings whatever it holds.
-            context = schemas + ":" + row[1] + (row[2] == "0" ? "" : "!");
-        } else if (row[0] == "u") {
-            touched.insert(static_cast<std::uint32_t>(number(row[1])));
-        } else {
-            sums = {wide(row[1]), wide(row[2]), wide(row[3])};
-        }
-    });
+              if (row[0] == "h") {
+                  horizon = number(row[1]);
+                  next = number(row[2]);
+              } else if (row[0] == "c") {
+                  // A schema written (created, renamed) renames or brings whatever it holds.
+                  context = schemas + ":" + row[1] + (row[2] == "0" ? "" : "!");
+              } else if (row[0] == "u") {
+                  touched.insert(static_cast<std::uint32_t>(number(row[1])));
+              } else {
+                  sums = {wide(row[1]), wide(row[2]), wide(row[3])};
+              }
+          });
     // Past 2^30 transactions, age() could wrap around: no longer worth the doubt.
     if (context != m_context || next < m_horizon || next - m_horizon > (1U << 30U)) {
         return read_all(query, dialect, schemas);

@@ -36,8 +36,7 @@ private:
                                     const std::string& schemas);
     // Reads (owner, part, rows) rows of `statement` into m_owners, and the parts into
     // `changed` with a new token.
-    void list(const CatalogQuery& query, const std::string& statement,
-              SchemaFingerprints* changed);
+    void list(const CatalogQuery& query, const std::string& statement, SchemaFingerprints* changed);
     struct Sums;
     // The owner of the rows dropped since the last read from parts nothing wrote since (`now`:
     // their count, sum and sum of squares of owners now): 0 for none, nullopt when more than
