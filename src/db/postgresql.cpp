@@ -2,6 +2,7 @@
 // connection, which executes a multi-statement script as the server parses it.
 #include "db/libpq.hpp"
 #include "db/pg_parser.hpp"
+#include "db/postgresql_changes.hpp"
 #include "db/script_position.hpp"
 #include "db/soci_database.hpp"
 
@@ -52,10 +53,19 @@ public:
     SchemaSnapshot snapshot(const std::vector<std::string>& parts) override {
         return read_postgresql_schema(catalog_query(), dialect(), &parts);
     }
-    // No cheap fingerprints yet: the row versions of the catalog rows that describe each part
-    // take as long to gather as the snapshot itself (docs/benchmarks.md), and DDL leaves some
-    // of them (an index's or a foreign key's dropped row) without a trace on the table's row.
-    SchemaFingerprintsRead schema_fingerprints() override { return {true, true, {}}; }
+    // What changed since the last call, by row versions and row counts (postgresql_changes.cpp).
+    SchemaFingerprintsRead schema_fingerprints() override {
+        return m_changes.read(
+            catalog_query(),
+            [this](const std::string& statement) {
+                try {
+                    session() << statement;
+                } catch (const soci::soci_error& error) {
+                    fail("cannot read the schema", error);
+                }
+            },
+            dialect());
+    }
 
     std::vector<TableLock> held_table_locks() override {
         std::vector<TableLock> locks;
@@ -94,6 +104,8 @@ public:
     }
 
 private:
+    PostgresChangeReader m_changes;
+
     PGconn* native() {
         return static_cast<soci::postgresql_session_backend*>(session().get_backend())->conn_;
     }

@@ -28,7 +28,9 @@ const SchemaTracker::State& SchemaTracker::read() {
     std::vector<std::string> stale;
     for (auto& [part, fingerprint] : fingerprints.parts) {
         const auto current = m_state.find(part);
-        if (current != m_state.end() && current->second->fingerprint == fingerprint) {
+        // A part read whole has no fingerprint: "" then says it is gone, not that it is the same.
+        if (current != m_state.end() && !fingerprint.empty() &&
+            current->second->fingerprint == fingerprint) {
             continue;
         }
         if (fingerprint.empty()) {

@@ -13,8 +13,9 @@ namespace rev {
 // One database's schema followed as scripts change it. Each read asks the engine for the
 // parts' fingerprints (cheap) and reads again only the parts whose fingerprint changed: `rev
 // verify` reads the schema three times per revision, and whole snapshots made that quadratic in
-// the number of tables (docs/benchmarks.md). An engine without cheap fingerprints (PostgreSQL,
-// for now) is read whole each time.
+// the number of tables (docs/benchmarks.md). An engine that cannot tell what changed (PostgreSQL
+// after a schema is created or renamed, or rows dropped from several parts at once) says so,
+// and the schema is read whole.
 class SchemaTracker {
 public:
     struct Part {

@@ -87,9 +87,6 @@ TEST_CASE("Backend schema tracker: a snapshot of some parts holds what the whole
 TEST_CASE("Backend schema tracker: a change reads again only the parts it touched",
           "[backend][schema]") {
     const BackendFixture db;
-    if (db.is_postgresql()) {
-        return; // PostgreSQL's snapshots are read whole (PostgresDatabase::schema_fingerprints).
-    }
     db.execute("CREATE TABLE users (id INTEGER PRIMARY KEY);\nCREATE TABLE posts (id INTEGER "
                "PRIMARY KEY, user_id INTEGER REFERENCES users (id));\nCREATE TABLE tags (name "
                "TEXT);\nCREATE VIEW tag_names AS SELECT name FROM tags;");
@@ -157,4 +154,60 @@ CREATE TABLE child (parent_id integer REFERENCES elsewhere.parent);)",
             "ALTER TABLE things ALTER COLUMN n TYPE integer;",
             "DROP SCHEMA faraway CASCADE;",
         });
+}
+
+TEST_CASE("Backend schema tracker: PostgreSQL changes that drop rows or roll back",
+          "[backend][schema][postgresql]") {
+    const BackendFixture db;
+    if (!db.is_postgresql()) {
+        FAIL("this case needs PostgreSQL: set REV_TEST_DATABASE to a libpq connection string, or "
+             "leave it out with the test spec ~[postgresql]");
+    }
+    const RunOn run_on = GENERATE(RunOn::own_connection, RunOn::both_in_turn);
+    check_tracking(db,
+                   {
+                       R"(CREATE TABLE p (id integer PRIMARY KEY, code text UNIQUE);
+CREATE TABLE c (id integer PRIMARY KEY, p_id integer CONSTRAINT c_p REFERENCES p,
+    n integer DEFAULT 7 CONSTRAINT c_n CHECK (n > 0));
+CREATE INDEX c_n_index ON c (n);
+CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER c_f BEFORE INSERT ON c FOR EACH ROW EXECUTE FUNCTION f();)",
+                       "DROP INDEX c_n_index;",
+                       "ALTER TABLE c DROP CONSTRAINT c_p;",
+                       "ALTER TABLE c DROP CONSTRAINT c_n;",
+                       "DROP TRIGGER c_f ON c;",
+                       "ALTER TABLE c ALTER COLUMN n DROP DEFAULT;",
+                       "CREATE INDEX c_p_index ON c (p_id);",
+                       "ALTER TABLE p DROP CONSTRAINT p_code_key;",
+                       R"(BEGIN;
+SAVEPOINT s;
+CREATE INDEX c_id_n ON c (id, n);
+ROLLBACK TO s;
+CREATE INDEX c_n_p ON c (n, p_id);
+SAVEPOINT t;
+DROP INDEX c_p_index;
+RELEASE t;
+COMMIT;)",
+                       "DROP TABLE c;",
+                   },
+                   run_on);
+}
+
+TEST_CASE("Backend schema tracker: a PostgreSQL script rolled back changes nothing",
+          "[backend][schema][postgresql]") {
+    const BackendFixture db;
+    if (!db.is_postgresql()) {
+        FAIL("this case needs PostgreSQL: set REV_TEST_DATABASE to a libpq connection string, or "
+             "leave it out with the test spec ~[postgresql]");
+    }
+    db.execute("CREATE TABLE a (id integer PRIMARY KEY);\nCREATE INDEX a_id ON a (id);");
+    const std::unique_ptr<rev::Database> database = db.connect();
+    SchemaTracker tracker(*database);
+    const SchemaTracker::State before = tracker.read();
+    // One implicit transaction, which the failure rolls back.
+    CHECK_THROWS(database->runner().execute(
+        {"DROP INDEX a_id;\nCREATE TABLE b (x integer);\nSELECT 1/0;", "test.sql"}));
+    const SchemaTracker::State after = tracker.read();
+    CHECK(after == before);
+    CHECK(rev::to_text(rev::snapshot_of(after)) == rev::to_text(database->snapshot()));
 }
