@@ -153,8 +153,12 @@ private:
     static bool bad(PGconn* connection) { return libpq().status(connection) == CONNECTION_BAD; }
 
     static std::string lost_or_not(PGconn* connection, const std::string& message) {
-        return bad(connection) ? "the connection to the database was lost: " + one_line(message)
+        return bad(connection) ? "the connection to the database was lost: " + first_line(message)
                                : one_line(message);
+    }
+
+    static std::string first_line(const std::string& message) {
+        return one_line(message.substr(0, message.find('\n')));
     }
 
     PGconn* native() {
@@ -179,8 +183,9 @@ private:
         const char* position = libpq().result_error_field(result, PG_DIAG_STATEMENT_POSITION);
         const char* sqlstate = libpq().result_error_field(result, PG_DIAG_SQLSTATE);
         const DatabaseError::Cause cause = cause_of_sqlstate(sqlstate, connection_bad);
+        // libpq's own messages (no server message) go on with a hint on further lines.
         std::string what =
-            message != nullptr ? message : one_line(libpq().result_error_message(result));
+            message != nullptr ? message : first_line(libpq().result_error_message(result));
         if (sqlstate != nullptr) {
             what += " (SQLSTATE " + std::string(sqlstate) + ")";
         }
