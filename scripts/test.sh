@@ -46,7 +46,8 @@ pg_torture_connstr="host=127.0.0.1 port=$pg_port dbname=rev_torture user=postgre
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DREV_ENABLE_SANITIZERS=ON -DREV_WARNINGS_AS_ERRORS=ON -DREV_BUILD_TESTS=ON \
   -DREV_POSTGRESQL_TEST_CONNSTR="$pg_connstr" \
-  -DREV_POSTGRESQL_TORTURE_CONNSTR="$pg_torture_connstr" >/dev/null
+  -DREV_POSTGRESQL_TORTURE_CONNSTR="$pg_torture_connstr" \
+  -DREV_POSTGRESQL_PG_CTL="$pg_bin/pg_ctl" -DREV_POSTGRESQL_DATA_DIR="$pg_dir/data" >/dev/null
 cmake --build "$build_dir"
 # Formatting and clang-tidy (.clang-format, .clang-tidy) gate like a failing test. The build above
 # wrote the compile_commands.json that clang-tidy reads.
@@ -57,7 +58,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$build_dir" -j2 --output-on-failure
 # ctest shows a passing test's output only in its log: print what the torture tests counted.
-grep -h -E "^(crash|concurrency) test \(" "$build_dir/Testing/Temporary/LastTest.log" || true
+grep -h -E "^(crash|concurrency|server faults) test \(" "$build_dir/Testing/Temporary/LastTest.log" || true
 # Nothing after this needs it (bench/run starts its own server): two cores are few.
 stop_postgres
 

@@ -6,6 +6,7 @@
 #include <rev/revision.hpp>
 #include <rev/step_runner.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -20,6 +21,16 @@ struct StepOutcome {
     long long duration_ms = 0;
 };
 
+// A step about to run again because a statement waited too long for a lock, for progress.
+struct LockRetry {
+    Step step;
+    // The error the last attempt met: which lock, and who held it, when the engine can tell.
+    std::string error;
+    int retry = 0; // from 1
+    int retries = 0;
+    std::chrono::milliseconds pause{0};
+};
+
 struct ApplyOptions {
     TransactionMode mode = TransactionMode::per_revision;
     // Record the steps without running their scripts (stamp), always in one transaction: a
@@ -32,6 +43,16 @@ struct ApplyOptions {
     std::function<void(const Step&)> on_start;
     // Called for each step once the transaction holding it has committed.
     std::function<void(const StepOutcome&)> on_step;
+    // A step whose statement waited too long for a lock (DatabaseError::Cause::
+    // lock_not_available) runs again from the start of its transaction, up to lock_retries
+    // times, each after a pause that doubles from retry_pause, with jitter, so that it finds a
+    // gap between the application's transactions. A step outside a transaction runs again only
+    // when its first statement failed, so that nothing of it had run. Each retry is logged as a
+    // lock-retry event, and told to on_retry before its pause. --transaction all is not
+    // retried: its steps share one transaction.
+    int lock_retries = 0;
+    std::chrono::milliseconds retry_pause{1000};
+    std::function<void(const LockRetry&)> on_retry;
 };
 
 namespace detail {
@@ -63,9 +84,19 @@ private:
     StepOutcome run_in_own_transaction(const Step& step, const StepFiles& files);
     StepOutcome run_outside_transaction(const Step& step, const StepFiles& files);
     StepOutcome run_step(const Step& step, const StepFiles& files);
+    // Runs `attempt` until it succeeds, or fails with an error may_retry() refuses.
+    template <class Attempt>
+    auto retrying(const Step& step, bool outside_transaction, Attempt attempt);
+    bool may_retry(const DatabaseError& error, int retries_done, bool outside_transaction) const;
+    // Logs the retry, tells on_retry and pauses.
+    void before_retry(const Step& step, const DatabaseError& error, int retry);
     // Runs the step's script; returns how long it took, in milliseconds.
     long long run_script(const Step& step, const StepFiles& files);
     void record_alone(const StepRecord& record);
+    // Records that the script of a step outside a transaction failed, noting on `error` when
+    // even that fails.
+    void record_failure(const Revision& revision, const Checksums& checksums, const Step& step,
+                        Error& error);
     // As make_record(), with the actor looked up once for the whole move.
     StepRecord new_record(StepRecord::Event event, const std::string& revision,
                           Checksums checksums = {}) const;

@@ -14,6 +14,24 @@ namespace rev {
 // How a move groups its steps into transactions.
 enum class TransactionMode { per_revision, all };
 
+// [postgresql]: how a step's statements give way on a busy PostgreSQL server
+// (docs/safety.md, "DDL that gives way"). Each wait for a lock is cut short after
+// lock_timeout_seconds, and the step is retried from the start of its transaction up to
+// lock_retries times. Other engines ignore them.
+struct PostgresSettings {
+    double lock_timeout_seconds = 5;
+    // 0: rev sets none, so the server's (or the role's) setting applies.
+    double statement_timeout_seconds = 0;
+    int lock_retries = 3;
+};
+
+// The keys of a [postgresql] table, each optional: a target's overrides of the project's.
+struct PostgresOverrides {
+    std::optional<double> lock_timeout_seconds;
+    std::optional<double> statement_timeout_seconds;
+    std::optional<int> lock_retries;
+};
+
 // A database that migrate.toml names in [targets.NAME] (docs/targets.md, "Databases"), or one
 // line of a group's urls_file or urls_query. Unset overrides take the project's settings.
 struct DatabaseTarget {
@@ -26,6 +44,8 @@ struct DatabaseTarget {
     std::optional<double> lock_timeout_seconds;
     std::optional<std::string> version_table;
     std::optional<std::string> version_schema;
+    // [targets.NAME.postgresql]
+    PostgresOverrides postgresql;
 };
 
 // [groups.NAME]: databases that one command moves together. Any of the three sources may be
@@ -63,6 +83,7 @@ struct Config {
     std::string version_schema;
     TransactionMode transaction_mode = TransactionMode::per_revision;
     double lock_timeout_seconds = 60;
+    PostgresSettings postgresql;
     bool allow_multiple_heads = false;
 
     std::filesystem::path root() const { return file.parent_path(); }

@@ -20,6 +20,14 @@ struct TableLock {
     bool operator==(const TableLock&) const = default;
 };
 
+// How long each statement of a step may wait for a lock, and run, before the engine cuts it
+// short; zero: no limit of rev's. PostgreSQL sets them in each step's transaction (SET LOCAL
+// lock_timeout, statement_timeout); engines that lock the whole database ignore them.
+struct StatementLimits {
+    std::chrono::milliseconds lock_wait{0};
+    std::chrono::milliseconds run{0};
+};
+
 // One connection to one database, like SOCI's session: the records rev keeps there, the lock
 // that serialises rev processes, the StepRunner that applies scripts to it, and schema
 // introspection for `rev verify`, `lint` and `schema`.
@@ -34,6 +42,11 @@ public:
     // never from inside an open transaction. Throws DatabaseError on timeout.
     virtual void lock(std::chrono::milliseconds timeout) = 0;
     virtual void unlock() noexcept = 0;
+
+    // Applies to every step run from now on. A statement that waited `lock_wait` fails with a
+    // DatabaseError whose cause is lock_not_available, naming the lock and its holder when the
+    // engine can tell.
+    virtual void limit_statements(const StatementLimits& limits) = 0;
 
     // Creates the version tables on first use, and checks their layout version.
     virtual void ensure_version_tables() = 0;

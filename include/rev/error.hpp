@@ -101,7 +101,17 @@ public:
 // A database could not be reached, or a statement failed.
 class DatabaseError : public Error {
 public:
-    explicit DatabaseError(std::string message) : Error(std::move(message)) {}
+    // What the engine makes of the failure, so that the move stage can react without knowing
+    // the engine: a wait for a lock that was cut short (PostgreSQL's lock_timeout, SQLSTATE
+    // 55P03) may be retried; a lost connection leaves nothing to roll back on this side.
+    enum class Cause { other, lock_not_available, connection_lost };
+
+    explicit DatabaseError(std::string message, Cause cause = Cause::other)
+        : Error(std::move(message)), m_cause(cause) {}
+    Cause cause() const noexcept { return m_cause; }
+
+private:
+    Cause m_cause;
 };
 
 // Formats `path` the way messages show it: relative to the current directory when it lies below

@@ -18,6 +18,10 @@ struct MoveOptions {
     MoveKind kind = MoveKind::upgrade;
     ApplyOptions apply;
     std::chrono::milliseconds lock_timeout{60'000};
+    // How long each statement of a step may wait for a lock and run (Database::
+    // limit_statements); ApplyOptions::lock_retries says how often a step that waited too long
+    // runs again.
+    StatementLimits limits;
     // stamp --purge: forget the recorded revisions (known or not) before stamping.
     bool purge = false;
     // Told of each problem that does not stop the move (a changed down.sql).

@@ -28,6 +28,10 @@ struct StepRecord {
         resolved_applied,
         resolved_reverted,
         rehash,
+        // A step's statement waited too long for a lock and the step runs again (docs/safety.md,
+        // "DDL that gives way"); `detail` says which lock, who held it, and which retry.
+        // Only the log keeps it.
+        lock_retry,
     };
 
     Event event = Event::upgrade;

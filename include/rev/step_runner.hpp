@@ -42,12 +42,19 @@ public:
 
     ScriptError(int line, std::string message, Ended ended = Ended::no)
         : DatabaseError(std::move(message)), m_line(line), m_ended(ended) {}
+    ScriptError(int line, std::string message, Cause cause, int statement)
+        : DatabaseError(std::move(message), cause), m_line(line), m_ended(Ended::no),
+          m_statement(statement) {}
     int line() const noexcept { return m_line; }
     bool ended_transaction() const noexcept { return m_ended == Ended::yes; }
+    // Which statement of the script failed, from 1; 0 when the engine did not say. A failed
+    // first statement means that nothing of the script ran.
+    int statement() const noexcept { return m_statement; }
 
 private:
     int m_line;
     Ended m_ended;
+    int m_statement = 0;
 };
 
 } // namespace rev

@@ -13,7 +13,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -29,6 +31,8 @@ struct MoveArguments {
     bool purge = false;
     std::string transaction;
     std::optional<double> lock_timeout;
+    std::optional<double> pg_lock_timeout;
+    std::optional<std::size_t> pg_lock_retries;
 };
 
 void add_move_options(CommandLine& line, MoveArguments& arguments, MoveKind kind) {
@@ -40,7 +44,11 @@ void add_move_options(CommandLine& line, MoveArguments& arguments, MoveKind kind
          "print the SQL of the move instead of running it; needs no connection")            //
         ("dry-run", po::bool_switch(&arguments.dry_run), "print the steps; change nothing") //
         ("lock-timeout", seconds_value("--lock-timeout", arguments.lock_timeout),
-         "how long to wait for another rev moving the same database (default 60)");
+         "how long to wait for another rev moving the same database (default 60)") //
+        ("pg-lock-timeout", seconds_value("--pg-lock-timeout", arguments.pg_lock_timeout),
+         "PostgreSQL: how long each statement may wait for a lock; 0: forever (default 5)") //
+        ("pg-lock-retries", count_value("--pg-lock-retries", arguments.pg_lock_retries, 0),
+         "PostgreSQL: how often a step that waited too long for a lock runs again (default 3)");
     if (kind == MoveKind::stamp) {
         line.add_options()("purge", po::bool_switch(&arguments.purge),
                            "forget every recorded revision first, in the same transaction");
@@ -127,6 +135,39 @@ ApplyOptions apply_options(Context& context, const MoveArguments& arguments, Mov
     return apply;
 }
 
+std::chrono::milliseconds milliseconds_of(double seconds) {
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+// "0.25 s"
+std::string pause_text(std::chrono::milliseconds pause) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.2f s", static_cast<double>(pause.count()) / 1000.0);
+    return text;
+}
+
+// [postgresql] and its options: how a step's statements wait for locks, and how often a step
+// that waited too long runs again, each retry said as a warning.
+void give_way(Context& context, const MoveArguments& arguments, MoveOptions& options) {
+    const PostgresSettings& settings = context.config().postgresql;
+    const double lock_wait = arguments.pg_lock_timeout.value_or(settings.lock_timeout_seconds);
+    options.limits = {milliseconds_of(lock_wait),
+                      milliseconds_of(settings.statement_timeout_seconds)};
+    options.apply.lock_retries = arguments.pg_lock_retries
+                                     ? static_cast<int>(*arguments.pg_lock_retries)
+                                     : settings.lock_retries;
+    // The first pause is as long as the wait it follows; a script's own NOWAIT gets a short one.
+    options.apply.retry_pause =
+        std::max(milliseconds_of(lock_wait), std::chrono::milliseconds(100));
+    options.apply.on_retry = [&context](const LockRetry& retry) {
+        const Revision& revision = context.graph().revision(retry.step.revision);
+        context.warn(
+            std::string(retry.step.direction == Direction::up ? "upgrade " : "downgrade ") +
+            revision.id + ": " + retry.error + "; retry " + std::to_string(retry.retry) + " of " +
+            std::to_string(retry.retries) + " in " + pause_text(retry.pause));
+    };
+}
+
 // Runs `plan` through a runner that only prints (--sql, --dry-run).
 void print_plan(Context& context, StepRunner& runner, const Plan& plan,
                 const MoveArguments& arguments, MoveKind kind) {
@@ -198,6 +239,7 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
     options.purge = arguments.purge;
     options.on_warning = [&context](const std::string& message) { context.warn(message); };
     options.lock_timeout = context.lock_timeout(arguments.lock_timeout);
+    give_way(context, arguments, options);
 
     const auto started = std::chrono::steady_clock::now();
     const MoveResult result = move_database(*database, graph, target, options);

@@ -32,6 +32,17 @@ std::optional<T> whole(const std::string& text) {
     return value;
 }
 
+std::size_t checked_count(std::string_view option, const std::string& text, std::size_t minimum) {
+    // Signed, so that "-3" is read as negative rather than failing as a non-number; no larger
+    // than SQL's BIGINT, which a LIMIT takes.
+    const std::optional<long long> value = whole<long long>(text);
+    if (!value || *value < static_cast<long long>(minimum)) {
+        reject(option, "must be a whole number, " + std::to_string(minimum) + " or more, not " +
+                           quoted(text));
+    }
+    return static_cast<std::size_t>(*value);
+}
+
 } // namespace
 
 po::typed_value<std::string>* seconds_value(std::string_view option,
@@ -52,13 +63,15 @@ po::typed_value<std::string>* seconds_value(std::string_view option,
 po::typed_value<std::string>* count_value(std::string_view option, std::size_t& count) {
     return po::value<std::string>()->value_name("N")->notifier(
         [option = std::string(option), &count](const std::string& text) {
-            // Signed, so that "-3" is read as negative rather than failing as a non-number;
-            // no larger than SQL's BIGINT, which a LIMIT takes.
-            const std::optional<long long> value = whole<long long>(text);
-            if (!value || *value < 1) {
-                reject(option, "must be a whole number, 1 or more, not " + quoted(text));
-            }
-            count = static_cast<std::size_t>(*value);
+            count = checked_count(option, text, 1);
+        });
+}
+
+po::typed_value<std::string>* count_value(std::string_view option,
+                                          std::optional<std::size_t>& count, std::size_t minimum) {
+    return po::value<std::string>()->value_name("N")->notifier(
+        [option = std::string(option), &count, minimum](const std::string& text) {
+            count = checked_count(option, text, minimum);
         });
 }
 

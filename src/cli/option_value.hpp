@@ -30,6 +30,10 @@ boost::program_options::typed_value<std::string>* seconds_value(std::string_view
 boost::program_options::typed_value<std::string>* count_value(std::string_view option,
                                                               std::size_t& count);
 
+// N: a whole number, `minimum` or more. Left empty when the option is not given.
+boost::program_options::typed_value<std::string>*
+count_value(std::string_view option, std::optional<std::size_t>& count, std::size_t minimum);
+
 // One of `choices`, spelled as given.
 boost::program_options::typed_value<std::string>*
 choice_value(std::string_view option, std::string& choice,

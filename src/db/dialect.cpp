@@ -227,12 +227,16 @@ BoundStatement Dialect::change_applied(const StepRecord& record) const {
         return values.statement(std::move(text));
     }
     case Event::purge:
+    case Event::lock_retry:
         break;
     }
     return {"DELETE FROM " + qualified(""), {}};
 }
 
 std::vector<BoundStatement> Dialect::bound_record(const StepRecord& record) const {
+    if (record.event == StepRecord::Event::lock_retry) {
+        return {log_insert(record)};
+    }
     return {change_applied(record), log_insert(record)};
 }
 

@@ -49,6 +49,16 @@ Libpq load() {
     bind(library, "PQresultErrorField", functions.result_error_field);
     bind(library, "PQresultErrorMessage", functions.result_error_message);
     bind(library, "PQclear", functions.clear);
+    bind(library, "PQstatus", functions.status);
+    bind(library, "PQsocket", functions.socket);
+    bind(library, "PQconsumeInput", functions.consume_input);
+    bind(library, "PQisBusy", functions.is_busy);
+    bind(library, "PQbackendPID", functions.backend_pid);
+    bind(library, "PQconnectdb", functions.connectdb);
+    bind(library, "PQfinish", functions.finish);
+    bind(library, "PQexec", functions.exec);
+    bind(library, "PQntuples", functions.ntuples);
+    bind(library, "PQgetvalue", functions.getvalue);
     return functions;
 }
 

@@ -21,6 +21,18 @@ struct Libpq {
     decltype(&::PQresultErrorField) result_error_field = nullptr;
     decltype(&::PQresultErrorMessage) result_error_message = nullptr;
     decltype(&::PQclear) clear = nullptr;
+    // Waiting for a result without blocking, a second connection to ask who holds a lock
+    // (pg_lock_watch.hpp), and whether the connection is gone.
+    decltype(&::PQstatus) status = nullptr;
+    decltype(&::PQsocket) socket = nullptr;
+    decltype(&::PQconsumeInput) consume_input = nullptr;
+    decltype(&::PQisBusy) is_busy = nullptr;
+    decltype(&::PQbackendPID) backend_pid = nullptr;
+    decltype(&::PQconnectdb) connectdb = nullptr;
+    decltype(&::PQfinish) finish = nullptr;
+    decltype(&::PQexec) exec = nullptr;
+    decltype(&::PQntuples) ntuples = nullptr;
+    decltype(&::PQgetvalue) getvalue = nullptr;
 };
 
 // libpq, loaded on the first call. Throws DatabaseError naming the library when it cannot be

@@ -1,6 +1,7 @@
 // PostgreSQL through SOCI. Scripts run through libpq's simple query protocol on the native
 // connection, which executes a multi-statement script as the server parses it.
 #include "db/libpq.hpp"
+#include "db/pg_lock_watch.hpp"
 #include "db/pg_parser.hpp"
 #include "db/postgresql_changes.hpp"
 #include "db/script_position.hpp"
@@ -23,7 +24,8 @@ class PostgresDatabase final : public SociDatabase {
 public:
     PostgresDatabase(const DatabaseUrl& url, const VersionTables& tables,
                      std::unique_ptr<soci::session> session)
-        : SociDatabase(url, Dialect(DatabaseUrl::Kind::postgresql, tables), std::move(session)) {
+        : SociDatabase(url, Dialect(DatabaseUrl::Kind::postgresql, tables), std::move(session)),
+          m_watch(url.conninfo) {
         libpq().set_notice_processor(native(), ignore_notice, nullptr);
     }
 
@@ -81,30 +83,93 @@ public:
         return locks;
     }
 
+    // Each step's transaction gives way: its statements wait for locks and run only as long as
+    // [postgresql] allows, and the settings end with the transaction.
+    void transaction_begun() override { run(limits_sql("SET LOCAL")); }
+
+    // rev's own statements run through SOCI, whose error carries the SQLSTATE only in a class
+    // of the backend that rev loads by name (and so cannot name): the connection's state says
+    // whether it was lost.
+    DatabaseError::Cause cause_of(const std::exception&) override {
+        return cause_of_sqlstate(nullptr, bad(native()));
+    }
+
     void run_script(const Script& script) override {
+        // A script outside a transaction (transactional = false) is limited for its own run.
+        const bool alone = !in_transaction();
+        if (alone) {
+            run(limits_sql("SET"));
+        }
+        run_limited_script(script);
+        if (alone) {
+            run("RESET lock_timeout; RESET statement_timeout");
+        }
+    }
+
+private:
+    std::string limits_sql(const char* set) const {
+        const StatementLimits& limits = statement_limits();
+        std::string sql =
+            std::string(set) + " lock_timeout = " + std::to_string(limits.lock_wait.count());
+        if (limits.run.count() > 0) {
+            sql += std::string("; ") + set +
+                   " statement_timeout = " + std::to_string(limits.run.count());
+        }
+        return sql;
+    }
+
+    // While a statement waits longer than half the lock timeout, the watch asks who holds the
+    // lock, so that the error the timeout brings can name it.
+    void await_result(PGconn* connection) {
+        const auto period = statement_limits().lock_wait / 2;
+        const int pid = libpq().backend_pid(connection);
+        wait_for_result(connection, period, [&] { m_watch.look(pid); });
+    }
+
+    void run_limited_script(const Script& script) {
         PGconn* connection = native();
+        m_watch.take_seen();
         if (libpq().send_query(connection, script.text.c_str()) != 1) {
-            throw ScriptError(0, one_line(libpq().error_message(connection)));
+            throw ScriptError(0, lost_or_not(connection, libpq().error_message(connection)),
+                              cause_of_sqlstate(nullptr, bad(connection)), 1);
         }
         // One result per statement; keep the first error and drain the rest.
         int statement = 0;
         std::optional<ScriptError> failure;
-        while (Result result{libpq().get_result(connection)}) {
+        for (await_result(connection); Result result{libpq().get_result(connection)};
+             await_result(connection)) {
             ++statement;
             const ExecStatusType status = libpq().result_status(result.get());
             if (failure || status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
                 status == PGRES_EMPTY_QUERY) {
                 continue;
             }
-            failure = error_of(result.get(), script.text, statement);
+            failure = error_of(result.get(), script.text, statement, bad(connection));
+        }
+        if (failure && failure->cause() == DatabaseError::Cause::lock_not_available) {
+            throw ScriptError(failure->line(), failure->message() + "; " + waited_for(),
+                              failure->cause(), failure->statement());
         }
         if (failure) {
             throw *failure;
         }
     }
 
-private:
-    PostgresChangeReader m_changes;
+    std::string waited_for() {
+        const std::string seen = m_watch.take_seen();
+        return seen.empty() ? "the session holding the lock ended before rev could name it" : seen;
+    }
+
+    static bool bad(PGconn* connection) { return libpq().status(connection) == CONNECTION_BAD; }
+
+    static std::string lost_or_not(PGconn* connection, const std::string& message) {
+        return bad(connection) ? "the connection to the database was lost: " + first_line(message)
+                               : one_line(message);
+    }
+
+    static std::string first_line(const std::string& message) {
+        return one_line(message.substr(0, message.find('\n')));
+    }
 
     PGconn* native() {
         return static_cast<soci::postgresql_session_backend*>(session().get_backend())->conn_;
@@ -122,26 +187,35 @@ private:
         return result;
     }
 
-    static ScriptError error_of(PGresult* result, const std::string& text, int statement) {
+    static ScriptError error_of(PGresult* result, const std::string& text, int statement,
+                                bool connection_bad) {
         const char* message = libpq().result_error_field(result, PG_DIAG_MESSAGE_PRIMARY);
         const char* position = libpq().result_error_field(result, PG_DIAG_STATEMENT_POSITION);
         const char* sqlstate = libpq().result_error_field(result, PG_DIAG_SQLSTATE);
+        const DatabaseError::Cause cause = cause_of_sqlstate(sqlstate, connection_bad);
+        // libpq's own messages (no server message) go on with a hint on further lines.
         std::string what =
-            message != nullptr ? message : one_line(libpq().result_error_message(result));
+            message != nullptr ? message : first_line(libpq().result_error_message(result));
         if (sqlstate != nullptr) {
             what += " (SQLSTATE " + std::string(sqlstate) + ")";
         }
+        if (cause == DatabaseError::Cause::connection_lost) {
+            what = "the connection to the database was lost: " + what;
+        }
         if (position != nullptr) {
-            return ScriptError(line_at_character(text, std::atol(position)), what);
+            return {line_at_character(text, std::atol(position)), what, cause, statement};
         }
         // Failed at execution: the server says only that it was the statement-th statement.
         const auto starts = statement_offsets(text);
         if (!starts || statement < 1 || static_cast<std::size_t>(statement) > starts->size()) {
-            return ScriptError(0, "statement " + std::to_string(statement) + ": " + what);
+            return {0, "statement " + std::to_string(statement) + ": " + what, cause, statement};
         }
         const std::size_t start = (*starts)[static_cast<std::size_t>(statement) - 1];
-        return ScriptError(line_at(text, statement_start(text, start)), what);
+        return {line_at(text, statement_start(text, start)), what, cause, statement};
     }
+
+    LockWatch m_watch;
+    PostgresChangeReader m_changes;
 };
 
 } // namespace
@@ -151,6 +225,11 @@ std::unique_ptr<Database> connect_postgresql(const DatabaseUrl& url, const Versi
         // By name, so that SOCI loads its PostgreSQL backend (and libpq) only now.
         auto session = std::make_unique<soci::session>("postgresql", url.conninfo);
         *session << "SET client_min_messages = warning";
+        // A rev killed mid-statement must not hold its lock until the statement ends: the
+        // server checks the client is still there (PostgreSQL 14 and later; older ones have no
+        // such setting, and set_config on an absent row does nothing).
+        *session << "SELECT set_config(name, '500ms', false) FROM pg_settings WHERE name = "
+                    "'client_connection_check_interval'";
         return std::make_unique<PostgresDatabase>(url, tables, std::move(session));
     } catch (const soci::soci_error& error) {
         throw DatabaseError("cannot connect to " + url.display + ": " + one_line(error.what()));

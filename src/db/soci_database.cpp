@@ -37,8 +37,14 @@ SociDatabase::SociDatabase(DatabaseUrl url, Dialect dialect, std::unique_ptr<soc
 
 SociDatabase::~SociDatabase() = default;
 
-void SociDatabase::fail(const std::string& doing, const std::exception& error) const {
-    throw DatabaseError(name() + ": " + doing + ": " + one_line(error.what()));
+void SociDatabase::fail(const std::string& doing, const std::exception& error) {
+    const DatabaseError::Cause cause = cause_of(error);
+    if (cause == DatabaseError::Cause::connection_lost) {
+        throw DatabaseError(name() + ": the connection to the database was lost (" + doing + ": " +
+                                one_line(error.what()) + ")",
+                            cause);
+    }
+    throw DatabaseError(name() + ": " + doing + ": " + one_line(error.what()), cause);
 }
 
 void SociDatabase::run(const std::string& statement) {
@@ -239,6 +245,7 @@ void SociDatabase::lock(std::chrono::milliseconds timeout) {
         pause = std::min(pause * 2, std::chrono::milliseconds(200));
     }
     m_locked = true;
+    lock_taken(timeout);
 }
 
 void SociDatabase::unlock() noexcept {
@@ -265,6 +272,7 @@ void SociDatabase::begin() {
     } catch (const soci::soci_error& error) {
         fail("cannot begin a transaction", error);
     }
+    transaction_begun();
 }
 
 void SociDatabase::commit() {

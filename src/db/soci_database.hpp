@@ -31,6 +31,7 @@ public:
     // Polls try_lock() until it succeeds or `timeout` passes.
     void lock(std::chrono::milliseconds timeout) final;
     void unlock() noexcept final;
+    void limit_statements(const StatementLimits& limits) final { m_limits = limits; }
 
     // Runs the script, then checks that it left rev's transaction open.
     void execute(const Script& script) final;
@@ -46,6 +47,18 @@ protected:
     virtual void release_lock() noexcept = 0;
     virtual void run_script(const Script& script) = 0;
     virtual bool in_transaction() = 0;
+    // Called once a transaction has begun, to set what lasts as long as it does (PostgreSQL's
+    // SET LOCAL). Throws DatabaseError.
+    virtual void transaction_begun() {}
+    // Called once rev holds its lock, which waited up to `timeout`: an engine whose statements
+    // wait for other connections' locks by themselves (SQLite's busy timeout) waits as long.
+    virtual void lock_taken(std::chrono::milliseconds timeout) { (void)timeout; }
+    // What the engine makes of a failure of rev's own statements (see DatabaseError::Cause).
+    virtual DatabaseError::Cause cause_of(const std::exception& error) {
+        (void)error;
+        return DatabaseError::Cause::other;
+    }
+    const StatementLimits& statement_limits() const { return m_limits; }
 
     // The URL this session was opened with; name() is its display form.
     const DatabaseUrl& url() const { return m_url; }
@@ -67,7 +80,7 @@ protected:
     // The engine's catalog queries for its schema reader: errors say the schema could not be
     // read, naming the database.
     CatalogQuery catalog_query();
-    [[noreturn]] void fail(const std::string& doing, const std::exception& error) const;
+    [[noreturn]] void fail(const std::string& doing, const std::exception& error);
 
 private:
     // Throws when the tables, at layout `found`, were made by a rev with another layout.
@@ -82,6 +95,7 @@ private:
     std::unique_ptr<soci::session> m_session;
     std::optional<soci::transaction> m_transaction;
     bool m_locked = false;
+    StatementLimits m_limits;
     // The tables exist with this rev's layout: once seen, a session need not ask again (a rev
     // never drops them, and no rev changes a current layout).
     bool m_layout_checked = false;

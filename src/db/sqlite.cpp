@@ -140,12 +140,28 @@ public:
             }
             if (stepped != SQLITE_DONE) {
                 throw ScriptError(line_at(text, statement_start(text, offset)),
-                                  sqlite_api::sqlite3_errmsg(handle));
+                                  error_text(stepped));
             }
         }
     }
 
+    // SQLite locks the whole file, so a write waits for any other connection's write
+    // transaction: as long as rev waited for its own lock (--lock-timeout), not a fixed minute.
+    void lock_taken(std::chrono::milliseconds timeout) override {
+        m_busy_timeout = timeout;
+        run("PRAGMA busy_timeout = " + std::to_string(timeout.count()));
+    }
+
 private:
+    std::string error_text(int status) {
+        std::string text = sqlite_api::sqlite3_errmsg(native());
+        if ((status & 0xff) == SQLITE_BUSY) {
+            text += " (another connection holds a write transaction on it; waited " +
+                    seconds_text(m_busy_timeout) + ", --lock-timeout)";
+        }
+        return text;
+    }
+
     using Statement = std::unique_ptr<sqlite_api::sqlite3_stmt, StatementFinalizer>;
 
     // Clears a cached statement for its next use, also when a step failed.
@@ -261,6 +277,8 @@ private:
     }
 
     int m_lock_fd = -1;
+    // The connection's busy timeout, as connect_sqlite set it until rev took its lock.
+    std::chrono::milliseconds m_busy_timeout{60'000};
     SqliteFingerprintReader m_fingerprints;
     // Finalized before the base class closes the session.
     std::unordered_map<std::string, Statement> m_statements;

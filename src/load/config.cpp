@@ -23,6 +23,8 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>>& known_k
         {"database", {"url", "default", "version_table", "schema"}},
         {"run", {"transaction", "lock_timeout"}},
         {"check", {"allow_multiple_heads"}},
+        // Checked by read_postgresql_table, which targets share.
+        {"postgresql", {}},
         // Tables of tables, checked by read_targets_and_groups.
         {"targets", {}},
         {"groups", {}},
@@ -137,6 +139,20 @@ void read_run_section(const ConfigReader& reader, Config& config) {
     }
 }
 
+void read_postgresql_section(const toml::table& root, const fs::path& file, Config& config) {
+    const toml::table* table = root.get_as<toml::table>("postgresql");
+    if (table == nullptr) {
+        return;
+    }
+    const PostgresOverrides read = detail::read_postgresql_table(*table, "postgresql", file);
+    PostgresSettings& settings = config.postgresql;
+    settings.lock_timeout_seconds =
+        read.lock_timeout_seconds.value_or(settings.lock_timeout_seconds);
+    settings.statement_timeout_seconds =
+        read.statement_timeout_seconds.value_or(settings.statement_timeout_seconds);
+    settings.lock_retries = read.lock_retries.value_or(settings.lock_retries);
+}
+
 void read_database_section(const ConfigReader& reader, Config& config) {
     config.database_url = reader.get<std::string>("database", "url", "a string").value_or("");
     if (!config.database_url.empty()) {
@@ -197,6 +213,7 @@ Config parse_config(const std::string& text, const fs::path& file) {
     config.revisions_dir = config.revisions_dir.lexically_normal();
     read_database_section(reader, config);
     read_run_section(reader, config);
+    read_postgresql_section(root, file, config);
     detail::read_targets_and_groups(root, file, config);
     config.allow_multiple_heads =
         reader.get<bool>("check", "allow_multiple_heads", "a boolean").value_or(false);
@@ -228,6 +245,14 @@ url = "sqlite:///app.db"
 # transaction = "revision"     # one transaction per revision; "all": the whole move in one
 # lock_timeout = 60            # seconds to wait for another rev moving the same database
 
+[postgresql]
+# DDL that gives way (docs/safety.md): each statement waits at most lock_timeout seconds for
+# a lock (0: forever), so that it never queues the application's queries behind it for long;
+# a step that timed out is retried from its start lock_retries times, with growing pauses.
+# lock_timeout = 5
+# lock_retries = 3
+# statement_timeout = 0        # seconds a statement may run; 0: the server's setting
+
 # Several databases (docs/targets.md, "Databases"): name each, then use `rev -t NAME` for one
 # or `rev -g NAME` for a group, run in parallel. With targets, `default = "NAME"` under
 # [database] replaces its url. ${VAR} in a URL is read from the environment.
@@ -235,6 +260,7 @@ url = "sqlite:///app.db"
 # [targets.staging]
 # url = "postgresql://app:${STAGING_PASSWORD}@staging.internal/app"
 # lock_timeout = 10            # [run] and version_table/schema may be overridden per target
+# postgresql = { lock_timeout = 2, lock_retries = 5 }    # and [postgresql]
 #
 # [groups.tenants]
 # targets = ["staging"]

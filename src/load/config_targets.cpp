@@ -4,6 +4,7 @@
 #include <rev/revision_set.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 namespace rev::detail {
@@ -12,8 +13,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string_view> k_target_keys = {"url", "transaction", "lock_timeout",
-                                                     "version_table", "schema"};
+const std::vector<std::string_view> k_target_keys = {"url",           "transaction", "lock_timeout",
+                                                     "version_table", "schema",      "postgresql"};
+const std::vector<std::string_view> k_postgresql_keys = {"lock_timeout", "statement_timeout",
+                                                         "lock_retries"};
+// PostgreSQL keeps both timeouts as milliseconds in an int.
+constexpr double k_longest_timeout_seconds = 2147483;
 const std::vector<std::string_view> k_group_keys = {"targets", "urls_file", "urls_query",
                                                     "query_target"};
 
@@ -61,6 +66,7 @@ public:
     const toml::node& node(std::string_view key) const { return *m_table.get(key); }
     const toml::node* find(std::string_view key) const { return m_table.get(key); }
     const std::string& header() const { return m_header; }
+    const fs::path& file() const { return m_file; }
 
 private:
     const toml::table& m_table;
@@ -100,7 +106,28 @@ DatabaseTarget read_target(const EntryReader& reader, const std::string& name) {
     }
     target.version_table = checked_name(reader, "version_table");
     target.version_schema = checked_name(reader, "schema");
+    if (const toml::node* postgresql = reader.find("postgresql")) {
+        const std::string header = reader.header() + ".postgresql";
+        if (!postgresql->is_table()) {
+            reader.fail(*postgresql, "'postgresql' in [" + reader.header() +
+                                         "] must be a table ([" + header + "])");
+        }
+        target.postgresql = read_postgresql_table(*postgresql->as_table(), header, reader.file());
+    }
     return target;
+}
+
+std::optional<double> timeout_seconds(const EntryReader& reader, std::string_view key) {
+    const std::optional<double> seconds = reader.get<double>(key, "a number of seconds");
+    const std::string name = std::string("'").append(key) + "' in [" + reader.header() + "]";
+    if (seconds && *seconds < 0) {
+        reader.fail(reader.node(key), name + " must not be negative");
+    }
+    if (seconds && *seconds > k_longest_timeout_seconds) {
+        reader.fail(reader.node(key),
+                    name + " must be at most 2147483 seconds (PostgreSQL's limit)");
+    }
+    return seconds;
 }
 
 std::vector<std::string> target_list(const EntryReader& reader) {
@@ -208,6 +235,26 @@ void check_names(const toml::table& root, const fs::path& file, const Config& co
 }
 
 } // namespace
+
+PostgresOverrides read_postgresql_table(const toml::table& table, const std::string& header,
+                                        const fs::path& file) {
+    const EntryReader reader(table, header, file);
+    reader.check_keys(k_postgresql_keys);
+    PostgresOverrides overrides;
+    overrides.lock_timeout_seconds = timeout_seconds(reader, "lock_timeout");
+    overrides.statement_timeout_seconds = timeout_seconds(reader, "statement_timeout");
+    if (const toml::node* retries = reader.find("lock_retries")) {
+        // A float such as 2.0 is no count either: value_exact takes integers only.
+        const std::optional<std::int64_t> count = retries->value_exact<std::int64_t>();
+        constexpr std::int64_t k_most_retries = 100;
+        if (!count || *count < 0 || *count > k_most_retries) {
+            reader.fail(*retries,
+                        "'lock_retries' in [" + header + "] must be a whole number from 0 to 100");
+        }
+        overrides.lock_retries = static_cast<int>(*count);
+    }
+    return overrides;
+}
 
 void read_targets_and_groups(const toml::table& root, const fs::path& file, Config& config) {
     for_each_entry(root, "targets", file,

@@ -18,6 +18,11 @@ namespace rev::detail {
 void read_targets_and_groups(const toml::table& root, const std::filesystem::path& file,
                              Config& config);
 
+// The keys of the [postgresql] table `table`, whose header is `header` ("postgresql",
+// "targets.prod.postgresql"), checked. Throws ConfigError naming `file:line`.
+PostgresOverrides read_postgresql_table(const toml::table& table, const std::string& header,
+                                        const std::filesystem::path& file);
+
 // What is wrong with `name` as the value of version_table or schema (`key`), or "" when it is
 // an identifier rev may use.
 std::string version_name_problem(std::string_view key, const std::string& name);

@@ -76,6 +76,7 @@ void add_file_urls(const Config& config, const TargetGroup& group, FileSystem& f
                                {},
                                {},
                                {},
+                               {},
                                {}});
         }
     }
@@ -93,6 +94,7 @@ void add_query_urls(const Config& config, const TargetGroup& group, const UrlQue
         targets.push_back({name_from_url(url),
                            url,
                            group.query_target + " row " + std::to_string(row),
+                           {},
                            {},
                            {},
                            {},
@@ -177,6 +179,12 @@ Config config_for(const Config& config, const DatabaseTarget& target) {
     result.lock_timeout_seconds = target.lock_timeout_seconds.value_or(config.lock_timeout_seconds);
     result.version_table = target.version_table.value_or(config.version_table);
     result.version_schema = target.version_schema.value_or(config.version_schema);
+    const PostgresOverrides& pg = target.postgresql;
+    result.postgresql.lock_timeout_seconds =
+        pg.lock_timeout_seconds.value_or(config.postgresql.lock_timeout_seconds);
+    result.postgresql.statement_timeout_seconds =
+        pg.statement_timeout_seconds.value_or(config.postgresql.statement_timeout_seconds);
+    result.postgresql.lock_retries = pg.lock_retries.value_or(config.postgresql.lock_retries);
     return result;
 }
 

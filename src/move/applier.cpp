@@ -4,9 +4,11 @@
 #include <rev/checksum.hpp>
 #include <rev/loader.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <optional>
+#include <random>
 #include <system_error>
 #include <thread>
 
@@ -150,6 +152,24 @@ void Applier::check_transaction_modes(const Plan& plan) const {
     }
 }
 
+template <class Attempt>
+auto Applier::retrying(const Step& step, bool outside_transaction, Attempt attempt) {
+    for (int retries = 0;; ++retries) {
+        try {
+            return attempt();
+        } catch (DatabaseError& error) {
+            if (!may_retry(error, retries, outside_transaction)) {
+                if (retries > 0) {
+                    error.add_note("gave up after " + std::to_string(retries) +
+                                   (retries == 1 ? " retry" : " retries"));
+                }
+                throw;
+            }
+            before_retry(step, error, retries + 1);
+        }
+    }
+}
+
 StepOutcome Applier::run_in_own_transaction(const Step& step, const StepFiles& files) {
     if (m_options.on_start) {
         m_options.on_start(step);
@@ -157,10 +177,43 @@ StepOutcome Applier::run_in_own_transaction(const Step& step, const StepFiles& f
     if (!m_graph.revision(step.revision).transactional && !m_options.stamp) {
         return run_outside_transaction(step, files);
     }
-    detail::TransactionGuard transaction(m_runner);
-    StepOutcome outcome = run_step(step, files);
-    transaction.commit();
-    return outcome;
+    return retrying(step, false, [&] {
+        detail::TransactionGuard transaction(m_runner);
+        StepOutcome outcome = run_step(step, files);
+        transaction.commit();
+        return outcome;
+    });
+}
+
+bool Applier::may_retry(const DatabaseError& error, int retries_done,
+                        bool outside_transaction) const {
+    if (error.cause() != DatabaseError::Cause::lock_not_available ||
+        retries_done >= m_options.lock_retries) {
+        return false;
+    }
+    const auto* script_error = dynamic_cast<const ScriptError*>(&error);
+    return !outside_transaction || (script_error != nullptr && script_error->statement() == 1);
+}
+
+void Applier::before_retry(const Step& step, const DatabaseError& error, int retry) {
+    // Doubling from the base, times 0.5 to 1.5: movers that timed out together do not all
+    // come back at the same moment.
+    thread_local std::mt19937 random(std::random_device{}());
+    std::uniform_real_distribution<double> jitter(0.5, 1.5);
+    const auto pause = std::chrono::milliseconds(
+        static_cast<long long>(static_cast<double>(m_options.retry_pause.count()) *
+                               (1 << std::min(retry - 1, 10)) * jitter(random)));
+    const std::optional<std::string> location = script_location(step, error);
+    const std::string what = location ? *location + ": " + error.message() : error.message();
+    StepRecord record =
+        new_record(StepRecord::Event::lock_retry, m_graph.revision(step.revision).id);
+    record.detail = "retry " + std::to_string(retry) + " of " +
+                    std::to_string(m_options.lock_retries) + ": " + what;
+    record_alone(record);
+    if (m_options.on_retry) {
+        m_options.on_retry({step, what, retry, m_options.lock_retries, pause});
+    }
+    std::this_thread::sleep_for(pause);
 }
 
 StepOutcome Applier::run_outside_transaction(const Step& step, const StepFiles& files) {
@@ -175,24 +228,38 @@ StepOutcome Applier::run_outside_transaction(const Step& step, const StepFiles& 
         new_record(up ? StepRecord::Event::upgrade_finished : StepRecord::Event::downgrade,
                    revision.id, checksums);
     try {
-        record.duration_ms = run_script(step, files);
-    } catch (Error& error) {
-        StepRecord failed =
-            new_record(up ? StepRecord::Event::upgrade_failed : StepRecord::Event::downgrade_failed,
-                       revision.id, record.checksums);
-        const std::optional<std::string> location = script_location(step, error);
-        failed.detail = location ? *location + ": " + error.what() : error.what();
-        try {
-            record_alone(failed);
-        } catch (const Error& bookkeeping) {
-            // The mark from before the script stays, so the step still shows as unfinished;
-            // the script's error is the one to report, with this one beside it.
-            error.add_note(std::string("recording the failure failed too: ") + bookkeeping.what());
+        record.duration_ms = retrying(step, true, [&] { return run_script(step, files); });
+    } catch (DatabaseError& error) {
+        if (error.cause() == DatabaseError::Cause::connection_lost) {
+            // Nothing can be recorded now: the mark from before the script says it did not
+            // finish.
+            throw;
         }
+        record_failure(revision, record.checksums, step, error);
+        throw;
+    } catch (Error& error) {
+        record_failure(revision, record.checksums, step, error);
         throw;
     }
     record_alone(record);
     return {step, record.duration_ms};
+}
+
+void Applier::record_failure(const Revision& revision, const Checksums& checksums, const Step& step,
+                             Error& error) {
+    const bool up = step.direction == Direction::up;
+    StepRecord failed =
+        new_record(up ? StepRecord::Event::upgrade_failed : StepRecord::Event::downgrade_failed,
+                   revision.id, checksums);
+    const std::optional<std::string> location = script_location(step, error);
+    failed.detail = location ? *location + ": " + error.what() : error.what();
+    try {
+        record_alone(failed);
+    } catch (const Error& bookkeeping) {
+        // The mark from before the script stays, so the step still shows as unfinished;
+        // the script's error is the one to report, with this one beside it.
+        error.add_note(std::string("recording the failure failed too: ") + bookkeeping.what());
+    }
 }
 
 void Applier::record_alone(const StepRecord& record) {
@@ -256,6 +323,14 @@ std::string Applier::what_stays(const Step& step, const Error& error, std::size_
     }
     if (m_options.mode == TransactionMode::all) {
         return "the whole move was rolled back";
+    }
+    const auto* database_error = dynamic_cast<const DatabaseError*>(&error);
+    const bool lost = database_error != nullptr &&
+                      database_error->cause() == DatabaseError::Cause::connection_lost;
+    if (!m_graph.revision(step.revision).transactional && !m_options.stamp && lost) {
+        return "this step ran outside a transaction and may be partly applied, so it stays "
+               "recorded as unfinished; see 'rev resolve --help'; " +
+               steps_text(done) + " applied";
     }
     if (!m_graph.revision(step.revision).transactional && !m_options.stamp) {
         return "this step ran outside a transaction and may be partly applied, so it is "

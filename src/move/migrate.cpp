@@ -9,6 +9,7 @@ namespace rev {
 MoveResult move_database(Database& database, const RevisionGraph& graph, const Target& target,
                          const MoveOptions& options) {
     const detail::LockGuard lock(database, options.lock_timeout);
+    database.limit_statements(options.limits);
     database.ensure_version_tables();
     const std::string name = database.name();
     // A purge forgets the record, so what it holds does not matter: this is the way out when

@@ -38,6 +38,8 @@ const char* event_name(StepRecord::Event event) {
         return "resolve-reverted";
     case Event::rehash:
         return "rehash";
+    case Event::lock_retry:
+        return "lock-retry";
     }
     return "unknown";
 }
