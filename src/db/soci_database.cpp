@@ -121,11 +121,17 @@ void SociDatabase::ensure_version_tables() {
 }
 
 void SociDatabase::run_in_transaction(const std::vector<std::string>& statements) {
-    soci::transaction transaction(*m_session);
-    for (const std::string& statement : statements) {
-        run(statement);
+    // The connection can go at any statement, the transaction's own included (the server-fault
+    // tests kill it at random moments): each failure is a DatabaseError that says so.
+    try {
+        soci::transaction transaction(*m_session);
+        for (const std::string& statement : statements) {
+            run(statement);
+        }
+        transaction.commit();
+    } catch (const soci::soci_error& error) {
+        fail("rev's bookkeeping failed", error);
     }
-    transaction.commit();
 }
 
 bool SociDatabase::readable_version_tables() {
