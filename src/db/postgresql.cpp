@@ -25,9 +25,7 @@ public:
     PostgresDatabase(const DatabaseUrl& url, const VersionTables& tables,
                      std::unique_ptr<soci::session> session)
         : SociDatabase(url, Dialect(DatabaseUrl::Kind::postgresql, tables), std::move(session)),
-          m_watch(url.conninfo) {
-        libpq().set_notice_processor(native(), ignore_notice, nullptr);
-    }
+          m_watch(url.conninfo) {}
 
     ~PostgresDatabase() override { unlock(); }
 
@@ -224,6 +222,11 @@ std::unique_ptr<Database> connect_postgresql(const DatabaseUrl& url, const Versi
     try {
         // By name, so that SOCI loads its PostgreSQL backend (and libpq) only now.
         auto session = std::make_unique<soci::session>("postgresql", url.conninfo);
+        // Before the first statement: a server that shuts down mid-statement sends a WARNING,
+        // which libpq would print to stderr beside rev's one-line error.
+        libpq().set_notice_processor(
+            static_cast<soci::postgresql_session_backend*>(session->get_backend())->conn_,
+            ignore_notice, nullptr);
         *session << "SET client_min_messages = warning";
         // A rev killed mid-statement must not hold its lock until the statement ends: the
         // server checks the client is still there (PostgreSQL 14 and later; older ones have no

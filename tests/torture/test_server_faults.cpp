@@ -61,11 +61,14 @@ TortureGraph write_slow_graph(const rev::test::TempDir& dir, const std::string& 
 struct Tally {
     int trials = 0;
     int lost = 0;     // rev said the connection was lost
-    int finished = 0; // the fault landed before rev connected or after it was done
+    int finished = 0; // the fault landed after rev was done
+    int refused = 0;  // the fault landed before rev had connected: it could not
+
     std::vector<std::string> problems;
 };
 
-// rev's exit after a fault: 0, or 1 with one line saying the connection was lost.
+// rev's exit after a fault: 0, or 1 with one line saying the connection was lost, or that it
+// could not connect (the server went before rev reached it).
 void judge_exit(const rev::test::RunResult& ended, const std::string& context, Tally& tally) {
     if (ended.exit_code == 0) {
         ++tally.finished;
@@ -75,6 +78,11 @@ void judge_exit(const rev::test::RunResult& ended, const std::string& context, T
     if (ended.exit_code == 1 && one_line &&
         ended.err.find("the connection to the database was lost") != std::string::npos) {
         ++tally.lost;
+        return;
+    }
+    if (ended.exit_code == 1 && one_line &&
+        ended.err.starts_with("rev: error: cannot connect to ")) {
+        ++tally.refused;
         return;
     }
     tally.problems.push_back(context + ": rev exited with " + std::to_string(ended.exit_code) +
@@ -112,10 +120,10 @@ rev::test::RunResult upgrade_with_fault(const std::filesystem::path& dir, Clock:
 
 void report(const char* what, const Tally& tally, std::uint64_t seed, Clock::duration took) {
     std::cout << "server faults test (" << what << "): " << tally.trials << " trials, "
-              << tally.lost << " lost the connection mid-move, " << tally.finished
-              << " finished first; " << tally.problems.size() << " inconsistencies; seed " << seed
-              << ", " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-              << " ms\n";
+              << tally.lost << " lost the connection mid-move, " << tally.refused
+              << " could not connect, " << tally.finished << " finished first; "
+              << tally.problems.size() << " inconsistencies; seed " << seed << ", "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
     for (const std::string& problem : tally.problems) {
         std::cout << "server faults test (" << what << "): " << problem << "\n";
     }
