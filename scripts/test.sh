@@ -55,6 +55,8 @@ cmake --build "$build_dir" --target check_format
 cmake --build "$build_dir" --target tidy
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+# Third-party leaks only, each explained in the file.
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$build_dir" -j2 --output-on-failure
 # ctest shows a passing test's output only in its log: print what the torture tests counted.
