@@ -10,6 +10,14 @@ void append_objects(const SchemaTracker::Part* part, std::vector<SchemaObject>& 
     }
 }
 
+std::map<std::string, std::vector<SchemaObject>> objects_by_part(SchemaSnapshot snapshot) {
+    std::map<std::string, std::vector<SchemaObject>> parts;
+    for (SchemaObject& object : snapshot.objects) {
+        parts[object.part()].push_back(std::move(object));
+    }
+    return parts;
+}
+
 } // namespace
 
 const SchemaTracker::State& SchemaTracker::read() {
@@ -52,30 +60,20 @@ const SchemaTracker::State& SchemaTracker::read() {
 // Every part anew: equal parts of two states then differ in their pointers only, and diff()
 // compares them.
 void SchemaTracker::read_whole() {
-    SchemaSnapshot fresh = m_database.snapshot();
     m_has_read = true;
     m_state.clear();
-    std::map<std::string, std::vector<SchemaObject>> objects_by_part;
-    for (SchemaObject& object : fresh.objects) {
-        objects_by_part[object.part()].push_back(std::move(object));
-    }
-    for (auto& [part, objects] : objects_by_part) {
+    for (auto& [part, objects] : objects_by_part(m_database.snapshot())) {
         m_state[part] = std::make_shared<const Part>(Part{"", std::move(objects)});
     }
 }
 
 void SchemaTracker::read_parts(const std::vector<std::string>& parts,
                                const SchemaFingerprints& fingerprints) {
-    SchemaSnapshot fresh = m_has_read ? m_database.snapshot(parts) : m_database.snapshot();
+    auto fresh = objects_by_part(m_has_read ? m_database.snapshot(parts) : m_database.snapshot());
     m_has_read = true;
-    std::map<std::string, std::vector<SchemaObject>> objects_by_part;
-    for (SchemaObject& object : fresh.objects) {
-        std::vector<SchemaObject>& objects = objects_by_part[object.part()];
-        objects.push_back(std::move(object));
-    }
     for (const std::string& part : parts) {
-        auto read = std::make_shared<const Part>(
-            Part{fingerprints.at(part), std::move(objects_by_part[part])});
+        auto read =
+            std::make_shared<const Part>(Part{fingerprints.at(part), std::move(fresh[part])});
         m_seen[part] = read;
         m_state[part] = std::move(read);
     }
