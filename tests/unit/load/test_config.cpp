@@ -1,3 +1,4 @@
+#include "config_error.hpp"
 #include "temp_dir.hpp"
 
 #include <rev/config.hpp>
@@ -11,19 +12,7 @@ using rev::test::ScopedCurrentPath;
 using rev::test::TempDir;
 namespace fs = std::filesystem;
 
-namespace {
-
-// The message parse_config throws for `text`, read as ./migrate.toml.
-std::string config_error(const std::string& text) {
-    try {
-        rev::parse_config(text, "migrate.toml");
-    } catch (const rev::ConfigError& error) {
-        return error.what();
-    }
-    return "(parsed)";
-}
-
-} // namespace
+using rev::test::config_error;
 
 TEST_CASE("parse_config: defaults", "[config]") {
     const rev::Config config = rev::parse_config("", "/project/migrate.toml");

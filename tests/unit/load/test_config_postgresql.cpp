@@ -1,5 +1,7 @@
 // [postgresql] in migrate.toml and [targets.NAME.postgresql]: DDL that gives way
 // (docs/safety.md), read by src/load/config.cpp and src/load/config_targets.cpp.
+#include "config_error.hpp"
+
 #include <rev/config.hpp>
 #include <rev/database_targets.hpp>
 #include <rev/error.hpp>
@@ -8,18 +10,7 @@
 
 #include <string>
 
-namespace {
-
-std::string config_error(const std::string& text) {
-    try {
-        rev::parse_config(text, "migrate.toml");
-    } catch (const rev::ConfigError& error) {
-        return error.what();
-    }
-    return "(parsed)";
-}
-
-} // namespace
+using rev::test::config_error;
 
 TEST_CASE("parse_config: [postgresql] defaults give way after 5 s, 3 times", "[config]") {
     const rev::Config config = rev::parse_config("", "/p/migrate.toml");

@@ -1,5 +1,6 @@
 // [targets.NAME], [groups.NAME] and [database] default: how migrate.toml names databases, and
 // how a group becomes the list of databases a fleet run takes.
+#include "config_error.hpp"
 #include "memory_file_system.hpp"
 
 #include <rev/config.hpp>
@@ -12,6 +13,8 @@
 #include <string>
 
 using rev::test::MemoryFileSystem;
+
+using rev::test::config_error;
 
 namespace {
 
@@ -42,15 +45,6 @@ urls_file = "tenants.txt"
 urls_query = "SELECT url FROM tenants"
 query_target = "control"
 )";
-
-std::string config_error(const std::string& text) {
-    try {
-        rev::parse_config(text, "migrate.toml");
-    } catch (const rev::ConfigError& error) {
-        return error.what();
-    }
-    return "(parsed)";
-}
 
 rev::Environment environment(const std::map<std::string, std::string>& variables) {
     return [variables](const std::string& name) -> std::optional<std::string> {
