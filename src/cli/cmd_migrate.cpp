@@ -235,7 +235,9 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
     options.kind = kind;
     toml::array done;
     const std::unique_ptr<StepProgress> progress = step_progress(context);
-    options.apply = apply_options(context, arguments, kind, progress.get(), &done);
+    // The steps' JSON is built only for a JSON document: a text run of 10,000 steps needs none.
+    options.apply =
+        apply_options(context, arguments, kind, progress.get(), context.json() ? &done : nullptr);
     options.purge = arguments.purge;
     options.on_warning = [&context](const std::string& message) { context.warn(message); };
     options.lock_timeout = context.lock_timeout(arguments.lock_timeout);
