@@ -58,6 +58,14 @@ public:
     // The rest of the file, however many reads it takes; status().size is only a hint, since
     // the file may grow or shrink meanwhile.
     [[nodiscard]] std::error_code read_all(std::string& text);
+    // The whole file as one piece of memory that lives as long as this InputFile: mapped where
+    // the system can, so that a cache of megabytes is neither zeroed nor copied, read with
+    // read_all() otherwise. Only for files that are replaced by rename, never rewritten in
+    // place: a mapped file cut short under a reader would fault it.
+    [[nodiscard]] virtual std::error_code view_all(std::string_view& text);
+
+private:
+    std::string m_viewed; // what view_all() read, when it could not map
 };
 
 // A folder held open, so that the files below it are reached relative to it (as with openat):

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <rev/file_system.hpp>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -31,6 +33,10 @@ struct Revision {
     // components as it is made, which cost 300 bytes per revision and a tenth of a long load.
     std::string directory;
     ManifestLines lines;
+    // The manifest's status when the loader read it (or found it unchanged in its cache), so that
+    // the check of applied files before a move need not stat it again; all zero when the
+    // revision was not loaded from disk.
+    FileStatus manifest_status;
 
     std::filesystem::path folder() const { return directory; }
     std::filesystem::path manifest_path() const { return folder() / "manifest.toml"; }

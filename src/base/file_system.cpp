@@ -28,6 +28,12 @@ std::error_code InputFile::read_all(std::string& text) {
     return {};
 }
 
+std::error_code InputFile::view_all(std::string_view& text) {
+    const std::error_code error = read_all(m_viewed);
+    text = m_viewed;
+    return error;
+}
+
 std::error_code Folder::read_file(const std::string& relative, std::string& text,
                                   FileStatus& status) const {
     std::unique_ptr<InputFile> file;

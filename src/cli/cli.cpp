@@ -9,6 +9,7 @@
 #include <rev/error.hpp>
 #include <rev/interrupt.hpp>
 #include <rev/loader.hpp>
+#include <rev/metrics.hpp>
 #include <rev/migrate.hpp>
 #include <rev/revision_set.hpp>
 #include <rev/version.hpp>
@@ -373,15 +374,20 @@ int run(int argc, char** argv) {
     // The one catch: every rev::Error becomes one line per defect and an exit status, and, for
     // a command asked for JSON, a JSON object on standard output too.
     Context context(GlobalOptions{}, std::cout);
+    int status = 0;
     try {
-        return dispatch(context, argc, argv);
+        status = dispatch(context, argc, argv);
     } catch (const std::exception& error) {
-        const int status = report_error(error);
+        status = report_error(error);
         if (context.json()) {
             print_json(context, error_json(error, status));
         }
-        return status;
     }
+    if (Metric::enabled()) {
+        std::cout.flush();
+        report_metrics(std::cerr);
+    }
+    return status;
 }
 
 } // namespace rev::cli

@@ -1,5 +1,6 @@
 #include "db/soci_database.hpp"
 
+#include <rev/metrics.hpp>
 #include <rev/step_runner.hpp>
 
 #include <memory>
@@ -180,6 +181,8 @@ AppliedRevision::State state_named(const std::string& name) {
 } // namespace
 
 std::vector<AppliedRevision> SociDatabase::applied() {
+    static Metric reads("database: read applied set");
+    const MetricTimer timer(reads);
     std::vector<AppliedRevision> result;
     if (!readable_version_tables()) {
         return result;
@@ -314,6 +317,8 @@ namespace rev {
 
 std::unique_ptr<Database> connect(const DatabaseUrl& url, const VersionTables& tables,
                                   IfMissing if_missing) {
+    static Metric connects("database: connect");
+    const MetricTimer timer(connects);
     if (url.kind == DatabaseUrl::Kind::sqlite) {
         return db::connect_sqlite(url, tables, if_missing);
     }

@@ -146,6 +146,45 @@ owners_of_labels(const std::vector<Revision>& revisions, const std::vector<SortK
     return owner_ids;
 }
 
+// The kept revisions in id order, moved about within their own vector: a second vector of
+// tens of thousands of revisions would be as many fresh pages to fault in.
+std::vector<Revision> in_id_order(std::vector<Revision> revisions,
+                                  const std::vector<SortKey>& by_id,
+                                  const std::vector<bool>& kept) {
+    // source[i]: the revision that goes to position i; the dropped ones go last.
+    std::vector<std::size_t> source;
+    source.reserve(revisions.size());
+    for (const SortKey& key : by_id) {
+        if (kept[key.index]) {
+            source.push_back(key.index);
+        }
+    }
+    const std::size_t kept_count = source.size();
+    for (const SortKey& key : by_id) {
+        if (!kept[key.index]) {
+            source.push_back(key.index);
+        }
+    }
+    std::vector<bool> placed(revisions.size());
+    for (std::size_t start = 0; start < revisions.size(); ++start) {
+        if (placed[start]) {
+            continue;
+        }
+        // Follow the cycle through `start`, each revision moved once.
+        Revision held = std::move(revisions[start]);
+        std::size_t at = start;
+        while (source[at] != start) {
+            revisions[at] = std::move(revisions[source[at]]);
+            placed[at] = true;
+            at = source[at];
+        }
+        revisions[at] = std::move(held);
+        placed[at] = true;
+    }
+    revisions.resize(kept_count);
+    return revisions;
+}
+
 } // namespace
 
 RevisionSet::RevisionSet(std::vector<Revision> revisions, Diagnostics& diagnostics) {
@@ -154,12 +193,7 @@ RevisionSet::RevisionSet(std::vector<Revision> revisions, Diagnostics& diagnosti
     const std::vector<bool> kept = first_of_each_id(revisions, by_id, diagnostics);
     const std::unordered_map<std::string, std::string> label_owner =
         owners_of_labels(revisions, by_id, kept, diagnostics);
-    m_revisions.reserve(revisions.size());
-    for (const SortKey& key : by_id) {
-        if (kept[key.index]) {
-            m_revisions.push_back(std::move(revisions[key.index]));
-        }
-    }
+    m_revisions = in_id_order(std::move(revisions), by_id, kept);
     m_id_keys.reserve(m_revisions.size());
     for (const Revision& revision : m_revisions) {
         m_id_keys.push_back(key_of(revision.id));

@@ -3,6 +3,7 @@
 #include <rev/checksum.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -118,15 +119,17 @@ CacheStore::CacheStore(const fs::path& directory, std::string_view extension, Fi
 }
 
 bool CacheStore::read_file() {
-    FileStatus status;
-    if (m_files.stat(m_file, status) || !status.is_regular() || status.size < k_header_size ||
-        status.size > k_max_file_size) {
+    if (m_files.open(m_file, m_read_file)) {
+        return false;
+    }
+    const FileStatus& status = m_read_file->status();
+    if (!status.is_regular() || status.size < k_header_size || status.size > k_max_file_size) {
         return false;
     }
     if (status.mtime_ns < m_start_ns - k_day_ns) {
         static_cast<void>(m_files.touch(m_file));
     }
-    if (m_files.read_file(m_file, m_read)) {
+    if (m_read_file->view_all(m_read)) {
         return false;
     }
     const std::string_view file = m_read;
@@ -165,12 +168,30 @@ const CacheStore::Record* CacheStore::Table::find(std::string_view path) {
     return &records[found->second];
 }
 
+// Counts the records of each kind first: tens of thousands of them, and growing the tables
+// as they come copied each several times.
+void CacheStore::reserve_records(std::string_view records) {
+    std::vector<std::size_t> counts(m_tables.size());
+    RecordReader reader(records);
+    while (reader.ok() && !reader.at_end()) {
+        const auto kind = reader.number<std::uint8_t>();
+        reader.bytes(reader.number<std::uint32_t>());
+        if (kind < counts.size()) {
+            ++counts[kind];
+        }
+    }
+    for (std::size_t kind = 0; kind < counts.size(); ++kind) {
+        m_tables[kind].records.reserve(counts[kind]);
+    }
+}
+
 void CacheStore::index_records() {
     RecordReader reader(m_payload);
     if (reader.text() != m_root) {
         return;
     }
     m_records = m_payload.substr(m_payload.size() - reader.left());
+    reserve_records(m_records);
     while (reader.ok() && !reader.at_end()) {
         const std::string_view rest = m_payload.substr(m_payload.size() - reader.left());
         const auto kind = reader.number<std::uint8_t>();
@@ -190,38 +211,50 @@ void CacheStore::index_records() {
     }
 }
 
-void CacheStore::check(const Stat& stat,
-                       const std::function<std::string(const Record& record)>& path_of) {
+void CacheStore::check(
+    const Stat& stat, const std::function<void(const Record& record, std::string& path)>& path_of) {
     std::vector<Record*> records;
+    std::size_t count = 0;
+    for (const Table& table : m_tables) {
+        count += table.records.size();
+    }
+    records.reserve(count);
     for (Table& table : m_tables) {
         for (Record& record : table.records) {
             records.push_back(&record);
         }
     }
-    const auto check_range = [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-            Record& record = *records[i];
-            const std::optional<StatKey> key = stat(path_of(record));
-            record.current = key && *key == RecordReader(record.rest).key();
+    // Threads take chunks as they finish the last, since stats differ in cost (a manifest's path
+    // has one more part to look up than its folder's).
+    constexpr std::size_t k_chunk = 256;
+    std::atomic<std::size_t> next{0};
+    const auto check_chunks = [&] {
+        std::string path;
+        for (std::size_t begin = next.fetch_add(k_chunk); begin < records.size();
+             begin = next.fetch_add(k_chunk)) {
+            const std::size_t end = std::min(begin + k_chunk, records.size());
+            for (std::size_t i = begin; i < end; ++i) {
+                Record& record = *records[i];
+                path_of(record, path);
+                const std::optional<StatKey> key = stat(path);
+                record.current = key && *key == RecordReader(record.rest).key();
+            }
         }
     };
-    // Each thread takes a slice; below a few thousand entries, starting one costs more than
-    // it saves.
+    // Below a few thousand entries, starting a thread costs more than it saves.
     constexpr std::size_t k_per_thread = 2048;
     const std::size_t threads =
         std::clamp<std::size_t>(std::min<std::size_t>(std::thread::hardware_concurrency(), 4), 1,
                                 std::max<std::size_t>(records.size() / k_per_thread, 1));
     std::vector<std::thread> helpers;
-    const std::size_t slice = (records.size() + threads - 1) / threads;
-    std::size_t begin = 0;
-    for (std::size_t t = 1; t < threads; ++t, begin += slice) {
+    for (std::size_t t = 1; t < threads; ++t) {
         try {
-            helpers.emplace_back(check_range, begin, begin + slice);
+            helpers.emplace_back(check_chunks);
         } catch (const std::system_error&) {
-            check_range(begin, begin + slice);
+            break;
         }
     }
-    check_range(begin, records.size());
+    check_chunks();
     for (std::thread& helper : helpers) {
         helper.join();
     }

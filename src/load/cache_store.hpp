@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -200,8 +201,9 @@ protected:
 
     // Tells which records still hold, by taking the key of the file or folder each names (the
     // relative path `path_of` gives), in a few threads when there are many, as git's preloaded
-    // index does.
-    void check(const Stat& stat, const std::function<std::string(const Record& record)>& path_of);
+    // index does. `path_of` writes a record's path over `path`, whose buffer each thread reuses.
+    void check(const Stat& stat,
+               const std::function<void(const Record& record, std::string& path)>& path_of);
     // The record of `kind` for `path` if check() found it current.
     const Record* hit(std::uint8_t kind, std::string_view path);
     // Keeps a record found by hit() to be written back as it is.
@@ -234,6 +236,7 @@ private:
     };
 
     bool read_file();
+    void reserve_records(std::string_view records);
     void index_records();
     bool unchanged() const;
     bool replace_file(std::string_view data);
@@ -241,13 +244,14 @@ private:
 
     FileSystem& m_files;
     std::filesystem::path m_file;
-    std::string m_root;          // the absolute cached folder, as stored in the file
-    std::string m_read;          // the file as read
-    std::string_view m_payload;  // its payload, once checked
-    std::string_view m_records;  // the payload's records
-    std::vector<Table> m_tables; // by kind
-    std::vector<Piece> m_kept;   // what save() writes, in order
-    std::string m_fresh;         // records kept afresh
+    std::string m_root;                     // the absolute cached folder, as stored in the file
+    std::unique_ptr<InputFile> m_read_file; // the file, open
+    std::string_view m_read;                // the file as read, or mapped
+    std::string_view m_payload;             // its payload, once checked
+    std::string_view m_records;             // the payload's records
+    std::vector<Table> m_tables;            // by kind
+    std::vector<Piece> m_kept;              // what save() writes, in order
+    std::string m_fresh;                    // records kept afresh
     bool m_discarded = false;
     std::int64_t m_start_ns = 0; // the coarse clock when this load began
 };

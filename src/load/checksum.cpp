@@ -2,6 +2,7 @@
 
 #include <rev/checksum.hpp>
 #include <rev/error.hpp>
+#include <rev/metrics.hpp>
 
 #include <openssl/evp.h>
 
@@ -50,6 +51,8 @@ std::string sha256_hex(std::string_view text) {
 }
 
 std::string file_checksum(std::string_view text) {
+    static Metric hashes("checksums: hash a file");
+    const MetricTimer timer(hashes);
     return sha256_hex(normalize_for_checksum(text));
 }
 

@@ -1,6 +1,7 @@
 #include "load/file_checksums.hpp"
 
 #include <rev/checksum.hpp>
+#include <rev/metrics.hpp>
 
 #include <utility>
 
@@ -18,7 +19,8 @@ ChecksumCache::ChecksumCache(const fs::path& directory, FileSystem& files)
     : CacheStore(directory, ".sums", files) {}
 
 void ChecksumCache::check(const Stat& stat) {
-    CacheStore::check(stat, [](const Record& record) { return std::string(record.path); });
+    CacheStore::check(stat,
+                      [](const Record& record, std::string& path) { path.assign(record.path); });
 }
 
 std::optional<std::string> ChecksumCache::checksum(std::string_view file) {
@@ -50,13 +52,21 @@ void ChecksumCache::keep_checksum(std::string_view file, const StatKey& key,
     keep_fresh(start);
 }
 
-FileChecksums::FileChecksums(std::string root, std::size_t count, FileSystem& files)
-    : m_files(files), m_root(std::move(root)), m_count(count) {
+FileChecksums::FileChecksums(std::string root, std::size_t count, FileSystem& files,
+                             KnownStatuses known)
+    : m_files(files), m_root(std::move(root)), m_count(count), m_known(std::move(known)) {
     if (m_root.empty() || m_files.open_folder(m_root, m_folder)) {
         return;
     }
+    static Metric checks("checksums: read and check cache");
+    const MetricTimer timer(checks);
     m_cache.emplace(m_root, m_files);
-    m_cache->check([this](const std::string& relative) { return stat_key(*m_folder, relative); });
+    m_cache->check([this](const std::string& relative) -> std::optional<StatKey> {
+        if (const auto found = m_known.find(relative); found != m_known.end()) {
+            return found->second;
+        }
+        return stat_key(*m_folder, relative);
+    });
 }
 
 std::string FileChecksums::of(const fs::path& path) {
@@ -80,6 +90,8 @@ std::string FileChecksums::of(const fs::path& path) {
 }
 
 void FileChecksums::save() {
+    static Metric saves("checksums: save cache");
+    const MetricTimer timer(saves);
     if (m_cache) {
         m_cache->save(m_count);
     }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 // The checksums of files on disk as rev records them (rev/checksum.hpp), read through a cache
 // keyed by each file's stat: before each move rev compares three files per applied revision, and
@@ -37,7 +38,10 @@ class FileChecksums {
 public:
     // `root`: the folder below which files are cached ("" for none); `count`: about how many
     // files will be asked for, which decides whether the cache is worth writing.
-    FileChecksums(std::string root, std::size_t count, FileSystem& files);
+    // `known`: statuses this run already took (the loader's, of manifests), by path relative
+    // to `root`, trusted as stat(2) would give them now, so that no file is stat'd twice.
+    using KnownStatuses = std::unordered_map<std::string, FileStatus>;
+    FileChecksums(std::string root, std::size_t count, FileSystem& files, KnownStatuses known = {});
     FileChecksums(const FileChecksums&) = delete;
     FileChecksums& operator=(const FileChecksums&) = delete;
 
@@ -50,6 +54,7 @@ private:
     FileSystem& m_files;
     std::string m_root;
     std::size_t m_count;
+    KnownStatuses m_known;
     std::unique_ptr<Folder> m_folder; // m_root, open
     std::optional<ChecksumCache> m_cache;
 };

@@ -3,6 +3,7 @@
 
 #include <rev/lint_codes.hpp>
 #include <rev/loader.hpp>
+#include <rev/metrics.hpp>
 
 #include <toml++/toml.h>
 
@@ -238,6 +239,8 @@ private:
 
 std::optional<Revision> parse_manifest(std::string_view text, const fs::path& manifest_path,
                                        Diagnostics& diagnostics) {
+    static Metric parses("load: parse manifest");
+    const MetricTimer timer(parses);
     toml::table table;
     try {
         table = toml::parse(text, manifest_path.string());
@@ -414,6 +417,9 @@ std::optional<Revision> load_manifest(const OpenFolder& root, const ManifestFold
         return std::nullopt;
     }
     std::optional<Revision> revision = parse_manifest(text, path, diagnostics);
+    if (revision) {
+        revision->manifest_status = key;
+    }
     // Only a manifest without defects is kept, so that each defect is reported on every load.
     if (revision && cache != nullptr) {
         cache->keep_revision(found.folder(), key, *revision);
@@ -433,10 +439,14 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
     }
     const OpenFolder root(files, directory);
     if (cache != nullptr && cache->enabled() && !root.error()) {
+        static Metric checks("load: check revision cache");
+        const MetricTimer timer(checks);
         cache->check(
             [&root](const std::string& relative) { return stat_key(root.folder(), relative); });
     }
     FolderWalk walk(root, cache);
+    static Metric walks("load: walk folders");
+    std::optional<MetricTimer> walk_timer(walks);
     if (root.error() || !walk.visit("")) {
         const std::error_code error = root.error() ? root.error() : walk.error;
         diagnostics.add(directory, 0, "cannot list the revisions folder: " + error.message());
@@ -450,6 +460,9 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
                   return path_less(a.manifest, b.manifest);
               });
 
+    walk_timer.reset();
+    static Metric manifests("load: read manifests");
+    std::optional<MetricTimer> manifest_timer(manifests);
     std::vector<Revision> revisions;
     revisions.reserve(walk.found.size());
     for (const ManifestFolder& found : walk.found) {
@@ -467,7 +480,10 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
         }
         revisions.push_back(std::move(*revision));
     }
+    manifest_timer.reset();
     if (cache != nullptr) {
+        static Metric saves("load: save revision cache");
+        const MetricTimer timer(saves);
         cache->save(revisions.size());
     }
     return revisions;
@@ -477,14 +493,23 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
 
 std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& diagnostics,
                                      FileSystem& files) {
+    static Metric reads("load: read revision cache");
+    std::optional<MetricTimer> timer(reads);
     RevisionCache cache(directory, files);
+    timer.reset();
     return detail::read_revisions(directory, diagnostics, &cache, files);
 }
 
 RevisionGraph load_revision_graph(const fs::path& directory, FileSystem& files) {
     Diagnostics diagnostics;
-    RevisionSet revisions(read_revisions(directory, diagnostics, files), diagnostics);
+    std::vector<Revision> read = read_revisions(directory, diagnostics, files);
+    static Metric sets("load: index revisions");
+    std::optional<MetricTimer> timer(sets);
+    RevisionSet revisions(std::move(read), diagnostics);
+    static Metric graphs("load: build graph");
+    timer.emplace(graphs);
     RevisionGraph graph(std::move(revisions), diagnostics);
+    timer.reset();
     diagnostics.throw_if_any();
     return graph;
 }

@@ -25,12 +25,11 @@ std::optional<fs::path> RevisionCache::cache_file(const fs::path& directory) {
 }
 
 void RevisionCache::check(const Stat& stat) {
-    CacheStore::check(stat, [](const Record& record) {
-        std::string path(record.path);
+    CacheStore::check(stat, [](const Record& record, std::string& path) {
+        path.assign(record.path);
         if (record.kind == k_revision) {
             path += record.path.empty() ? "manifest.toml" : "/manifest.toml";
         }
-        return path;
     });
 }
 
@@ -68,8 +67,8 @@ std::optional<Revision> RevisionCache::revision(std::string_view folder) {
         return std::nullopt;
     }
     RecordReader in(record->rest);
-    in.key();
     Revision revision;
+    revision.manifest_status = in.key();
     revision.id = in.text();
     revision.message = in.text();
     revision.parents = in.texts();

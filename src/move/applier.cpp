@@ -3,6 +3,7 @@
 #include <rev/applier.hpp>
 #include <rev/checksum.hpp>
 #include <rev/loader.hpp>
+#include <rev/metrics.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -78,6 +79,8 @@ std::vector<Applier::StepFiles> Applier::read_step_files(const Plan& plan) const
     // Every file is read and checked before the first statement, so that an unreadable or
     // malformed script stops the move before anything runs. Each is read once: what runs is
     // exactly what the checksum describes.
+    static Metric reads("move: read and hash step files");
+    const MetricTimer timer(reads);
     std::vector<StepFiles> files(plan.steps.size());
     std::vector<std::exception_ptr> errors(plan.steps.size());
     const auto read_range = [&](std::size_t begin, std::size_t end) {
@@ -274,6 +277,8 @@ StepOutcome Applier::run_step(const Step& step, const StepFiles& files) {
     StepRecord record =
         new_record(event_for(step.direction, m_options.stamp), revision.id, files.checksums);
     record.duration_ms = duration_ms;
+    static Metric records("move: record a step");
+    const MetricTimer timer(records);
     m_runner.record(record);
     return {step, duration_ms};
 }
@@ -281,6 +286,8 @@ StepOutcome Applier::run_step(const Step& step, const StepFiles& files) {
 long long Applier::run_script(const Step& step, const StepFiles& files) {
     const Revision& revision = m_graph.revision(step.revision);
     const bool up = step.direction == Direction::up;
+    static Metric scripts("move: run a script");
+    const MetricTimer timer(scripts);
     const auto started = std::chrono::steady_clock::now();
     m_runner.execute(
         {up ? files.files.up : files.files.down, up ? revision.up_path() : revision.down_path()});

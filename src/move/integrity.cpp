@@ -3,6 +3,7 @@
 #include <rev/applied_set.hpp>
 #include <rev/error.hpp>
 #include <rev/integrity.hpp>
+#include <rev/metrics.hpp>
 
 #include <algorithm>
 
@@ -37,6 +38,31 @@ std::string common_folder(const RevisionGraph& graph) {
     return common;
 }
 
+// The statuses the loader took of the applied revisions' manifests, by path below `root`.
+detail::FileChecksums::KnownStatuses
+loaded_manifest_statuses(const RevisionGraph& graph, const std::vector<AppliedRevision>& rows,
+                         const std::string& root) {
+    detail::FileChecksums::KnownStatuses known;
+    if (root.empty()) {
+        return known;
+    }
+    known.reserve(rows.size());
+    for (const AppliedRevision& row : rows) {
+        const auto vertex = graph.revisions().find(row.revision);
+        if (!vertex) {
+            continue;
+        }
+        const Revision& revision = graph.revision(*vertex);
+        // Zero: not loaded from disk (a graph built in memory), so nothing is known.
+        if (revision.manifest_status.inode == 0 || revision.directory.size() <= root.size()) {
+            continue;
+        }
+        known.emplace(revision.directory.substr(root.size() + 1) + "/manifest.toml",
+                      revision.manifest_status);
+    }
+    return known;
+}
+
 std::string joined_lines(const std::vector<std::string>& lines) {
     std::string text;
     for (const std::string& line : lines) {
@@ -61,7 +87,11 @@ std::string ChangedFile::describe() const {
 
 std::vector<ChangedFile> changed_files(const RevisionGraph& graph,
                                        const std::vector<AppliedRevision>& rows) {
-    detail::FileChecksums checksums(common_folder(graph), rows.size(), real_file_system());
+    static Metric compares("move: compare applied files");
+    const MetricTimer timer(compares);
+    const std::string root = common_folder(graph);
+    detail::FileChecksums checksums(root, rows.size(), real_file_system(),
+                                    loaded_manifest_statuses(graph, rows, root));
     std::vector<ChangedFile> changes;
     for (const AppliedRevision& row : rows) {
         const auto vertex = graph.revisions().find(row.revision);

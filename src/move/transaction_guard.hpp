@@ -1,5 +1,6 @@
 #pragma once
 
+#include <rev/metrics.hpp>
 #include <rev/step_runner.hpp>
 
 namespace rev {
@@ -9,7 +10,11 @@ namespace detail {
 // Like soci::transaction, one level up: begin now, roll back unless committed.
 class TransactionGuard {
 public:
-    explicit TransactionGuard(StepRunner& runner) : m_runner(runner) { m_runner.begin(); }
+    explicit TransactionGuard(StepRunner& runner) : m_runner(runner) {
+        static Metric begins("move: begin");
+        const MetricTimer timer(begins);
+        m_runner.begin();
+    }
     ~TransactionGuard() {
         if (!m_done) {
             m_runner.rollback();
@@ -19,6 +24,8 @@ public:
     TransactionGuard& operator=(const TransactionGuard&) = delete;
 
     void commit() {
+        static Metric commits("move: commit");
+        const MetricTimer timer(commits);
         m_runner.commit();
         m_done = true;
     }
