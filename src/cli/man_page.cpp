@@ -86,6 +86,8 @@ void write_tail(std::ostream& out) {
            ".TP\n.B REV_USER\nWho applied a step, as recorded in the version table (default "
            "USER, then LOGNAME).\n"
            ".TP\n.B REV_NO_CACHE\nAny value but empty or 0 turns off the revision cache.\n"
+           ".TP\n.B REV_STATS\nAny value but empty or 0 prints, on exit and to standard error, "
+           "how often each measured piece of work ran and how long it took.\n"
            ".TP\n.B XDG_CACHE_HOME\nWhere the revision cache lives (default ~/.cache), under "
            "rev/.\n"
         << ".SH FILES\n.TP\n.I migrate.toml\nThe project's configuration: the revisions folder, "
