@@ -222,3 +222,19 @@ c3->m4  [style=solid];
 }
 )");
 }
+
+TEST_CASE("REV_STATS=1 reports the work on standard error, and changes no output",
+          "[cli][heads][metrics]") {
+    TempDir dir;
+    write_branch_and_merge(dir);
+    const RunResult plain = run_rev(dir.path(), {"heads"});
+    const RunResult measured = run_rev(dir.path(), {"heads"}, {{"REV_STATS", "1"}});
+    REQUIRE(measured.exit_code == 0);
+    CHECK(measured.out == plain.out);
+    CHECK(measured.err.starts_with("metric                                count     total ms"));
+    // Four revisions, too few to cache: each manifest is parsed afresh, once.
+    CHECK(measured.err.find("\nload: parse manifest                      4 ") != std::string::npos);
+    CHECK(measured.err.find("\nload: build graph                         1 ") != std::string::npos);
+    CHECK(measured.err.find("\nsince static initialisation ") != std::string::npos);
+    CHECK(run_rev(dir.path(), {"heads"}, {{"REV_STATS", "0"}}).err.empty());
+}
