@@ -54,6 +54,9 @@ public:
     MetricTimer(const MetricTimer&) = delete;
     MetricTimer& operator=(const MetricTimer&) = delete;
 
+    // Ends the timing before the scope does; later calls do nothing.
+    void stop() noexcept;
+
 private:
     Metric* m_metric; // nullptr when metrics are off
     std::int64_t m_start = 0;

@@ -47,9 +47,14 @@ MetricTimer::MetricTimer(Metric& metric) noexcept : m_metric(g_enabled ? &metric
 }
 
 MetricTimer::~MetricTimer() {
+    stop();
+}
+
+void MetricTimer::stop() noexcept {
     if (m_metric != nullptr) {
         m_metric->count();
         m_metric->add_time(now_ns() - m_start);
+        m_metric = nullptr;
     }
 }
 

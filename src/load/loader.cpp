@@ -446,7 +446,7 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
     }
     FolderWalk walk(root, cache);
     static Metric walks("load: walk folders");
-    std::optional<MetricTimer> walk_timer(walks);
+    MetricTimer walk_timer(walks);
     if (root.error() || !walk.visit("")) {
         const std::error_code error = root.error() ? root.error() : walk.error;
         diagnostics.add(directory, 0, "cannot list the revisions folder: " + error.message());
@@ -460,9 +460,9 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
                   return path_less(a.manifest, b.manifest);
               });
 
-    walk_timer.reset();
+    walk_timer.stop();
     static Metric manifests("load: read manifests");
-    std::optional<MetricTimer> manifest_timer(manifests);
+    MetricTimer manifest_timer(manifests);
     std::vector<Revision> revisions;
     revisions.reserve(walk.found.size());
     for (const ManifestFolder& found : walk.found) {
@@ -480,7 +480,7 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
         }
         revisions.push_back(std::move(*revision));
     }
-    manifest_timer.reset();
+    manifest_timer.stop();
     if (cache != nullptr) {
         static Metric saves("load: save revision cache");
         const MetricTimer timer(saves);
@@ -494,9 +494,9 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
 std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& diagnostics,
                                      FileSystem& files) {
     static Metric reads("load: read revision cache");
-    std::optional<MetricTimer> timer(reads);
+    MetricTimer timer(reads);
     RevisionCache cache(directory, files);
-    timer.reset();
+    timer.stop();
     return detail::read_revisions(directory, diagnostics, &cache, files);
 }
 
@@ -504,12 +504,13 @@ RevisionGraph load_revision_graph(const fs::path& directory, FileSystem& files) 
     Diagnostics diagnostics;
     std::vector<Revision> read = read_revisions(directory, diagnostics, files);
     static Metric sets("load: index revisions");
-    std::optional<MetricTimer> timer(sets);
+    MetricTimer set_timer(sets);
     RevisionSet revisions(std::move(read), diagnostics);
+    set_timer.stop();
     static Metric graphs("load: build graph");
-    timer.emplace(graphs);
+    MetricTimer graph_timer(graphs);
     RevisionGraph graph(std::move(revisions), diagnostics);
-    timer.reset();
+    graph_timer.stop();
     diagnostics.throw_if_any();
     return graph;
 }
