@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ class RevisionGraph {
 public:
     using Vertex = std::size_t;
     using Vertices = std::vector<Vertex>;
+    // A vertex's parents, children, dependencies or dependents: a view into the graph, valid
+    // as long as the graph is.
+    using Neighbours = std::span<const Vertex>;
 
     // Links `revisions`, reporting unknown parents and depends_on, and every cycle, into
     // `diagnostics`. A graph with defects is only good for reporting them.
@@ -40,10 +44,10 @@ public:
     const Revision& revision(Vertex vertex) const { return revisions()[vertex]; }
     std::size_t size() const noexcept { return revisions().size(); }
 
-    const Vertices& parents(Vertex vertex) const;
-    const Vertices& children(Vertex vertex) const;
-    const Vertices& dependencies(Vertex vertex) const;
-    const Vertices& dependents(Vertex vertex) const;
+    Neighbours parents(Vertex vertex) const;
+    Neighbours children(Vertex vertex) const;
+    Neighbours dependencies(Vertex vertex) const;
+    Neighbours dependents(Vertex vertex) const;
 
     // Revisions with no children (depends_on links do not count, as in Alembic).
     const Vertices& heads() const;
@@ -61,7 +65,7 @@ public:
     Vertices heads_within(const Vertices& members) const;
 
     // "a, b, c": the ids of `vertices`, as messages list them.
-    std::string id_list(const Vertices& vertices) const;
+    std::string id_list(std::span<const Vertex> vertices) const;
 
     // Every revision, parents and dependencies first (see the class comment for the rule).
     const Vertices& topological_order() const;

@@ -92,7 +92,7 @@ toml::array revisions_json(const RevisionGraph& graph, const RevisionGraph::Vert
     return array;
 }
 
-toml::array ids_json(const RevisionGraph& graph, const RevisionGraph::Vertices& vertices) {
+toml::array ids_json(const RevisionGraph& graph, std::span<const RevisionGraph::Vertex> vertices) {
     toml::array array;
     for (const RevisionGraph::Vertex vertex : vertices) {
         array.push_back(graph.revision(vertex).id);

@@ -27,7 +27,7 @@ void print_json(Context& context, const toml::table& document);
 toml::table revision_json(const RevisionGraph& graph, RevisionGraph::Vertex vertex);
 toml::array revisions_json(const RevisionGraph& graph, const RevisionGraph::Vertices& vertices);
 // The revisions' full ids.
-toml::array ids_json(const RevisionGraph& graph, const RevisionGraph::Vertices& vertices);
+toml::array ids_json(const RevisionGraph& graph, std::span<const RevisionGraph::Vertex> vertices);
 toml::table applied_row_json(const AppliedRevision& row);
 toml::table log_entry_json(const LogEntry& entry);
 // [{"kind": "table", "name": "users", "table": "", "attributes": {...}}, ...]

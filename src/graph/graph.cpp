@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <numeric>
 #include <utility>
 
 namespace rev {
@@ -70,14 +71,41 @@ private:
     std::vector<RankVertex>* m_found;
 };
 
+// Each vertex's neighbours, stored one vertex after another: two allocations for the whole
+// graph where a vector per vertex made one for each of tens of thousands of revisions.
+class Adjacency {
+public:
+    Adjacency() = default;
+    // From (vertex, neighbour) pairs; each vertex's neighbours keep the pairs' order.
+    Adjacency(std::size_t vertices, const std::vector<Edge>& pairs)
+        : m_starts(vertices + 1, 0), m_neighbours(pairs.size()) {
+        for (const Edge& pair : pairs) {
+            ++m_starts[pair.first + 1];
+        }
+        std::partial_sum(m_starts.begin(), m_starts.end(), m_starts.begin());
+        std::vector<std::size_t> next(m_starts.begin(), m_starts.end() - 1);
+        for (const auto& [vertex, neighbour] : pairs) {
+            m_neighbours[next[vertex]++] = neighbour;
+        }
+    }
+
+    RevisionGraph::Neighbours operator[](std::size_t vertex) const {
+        return {m_neighbours.data() + m_starts[vertex], m_neighbours.data() + m_starts[vertex + 1]};
+    }
+
+private:
+    std::vector<std::size_t> m_starts;
+    std::vector<std::size_t> m_neighbours;
+};
+
 } // namespace
 
 struct RevisionGraph::Impl {
     RevisionSet revisions;
-    std::vector<Vertices> parents;
-    std::vector<Vertices> children;
-    std::vector<Vertices> dependencies;
-    std::vector<Vertices> dependents;
+    Adjacency parents;
+    Adjacency children;
+    Adjacency dependencies;
+    Adjacency dependents;
     Vertices heads;
     Vertices bases;
     Vertices order;
@@ -146,10 +174,9 @@ struct RevisionGraph::Impl {
 
 void RevisionGraph::Impl::link(Diagnostics& diagnostics) {
     const std::size_t n = revisions.size();
-    parents.resize(n);
-    children.resize(n);
-    dependencies.resize(n);
-    dependents.resize(n);
+    std::vector<Edge> to_parent;
+    std::vector<Edge> to_dependency;
+    to_parent.reserve(n);
     for (Vertex v = 0; v < n; ++v) {
         const Revision& revision = revisions[v];
         const auto resolve = [&](const std::string& id, const char* what, int line) {
@@ -163,26 +190,37 @@ void RevisionGraph::Impl::link(Diagnostics& diagnostics) {
         };
         for (const std::string& id : revision.parents) {
             if (auto parent = resolve(id, "parent", revision.lines.parents)) {
-                parents[v].push_back(*parent);
-                children[*parent].push_back(v);
+                to_parent.emplace_back(v, *parent);
             }
         }
         for (const std::string& id : revision.depends_on) {
             if (auto dependency = resolve(id, "depends_on", revision.lines.depends_on)) {
-                dependencies[v].push_back(*dependency);
-                dependents[*dependency].push_back(v);
+                to_dependency.emplace_back(v, *dependency);
             }
         }
     }
+    parents = Adjacency(n, to_parent);
+    dependencies = Adjacency(n, to_dependency);
+    // Reversed pairs come in order of the child, so each parent lists its children by index.
+    for (auto* pairs : {&to_parent, &to_dependency}) {
+        for (Edge& pair : *pairs) {
+            std::swap(pair.first, pair.second);
+        }
+    }
+    children = Adjacency(n, to_parent);
+    dependents = Adjacency(n, to_dependency);
 }
 
 void RevisionGraph::Impl::order_and_find_cycles(Diagnostics& diagnostics) {
     const std::size_t n = revisions.size();
     std::vector<Edge> edges;
+    edges.reserve(n);
     Vertices out;
     for (Vertex v = 0; v < n; ++v) {
-        out.assign(children[v].begin(), children[v].end());
-        out.insert(out.end(), dependents[v].begin(), dependents[v].end());
+        const Neighbours child_list = children[v];
+        const Neighbours dependent_list = dependents[v];
+        out.assign(child_list.begin(), child_list.end());
+        out.insert(out.end(), dependent_list.begin(), dependent_list.end());
         // The DFS takes out-edges in the order given and the topological order is its reverse
         // finish order, so listing the largest id first makes the smallest id come first.
         std::sort(out.begin(), out.end(), std::greater<>());
@@ -247,7 +285,7 @@ void RevisionGraph::Impl::report_cycle(const std::vector<IdVertex>& cycle,
         text += (text.empty() ? "" : " -> ") + revisions[v].id;
     }
     const Revision& first = revisions[cycle[0]];
-    const Vertices& named_parents = parents[cycle[0]];
+    const Neighbours named_parents = parents[cycle[0]];
     const bool via_parent =
         std::find(named_parents.begin(), named_parents.end(), cycle[1]) != named_parents.end();
     diagnostics.add(first.manifest_path(),
@@ -279,16 +317,16 @@ const RevisionSet& RevisionGraph::revisions() const noexcept {
     return m_impl->revisions;
 }
 
-const RevisionGraph::Vertices& RevisionGraph::parents(Vertex vertex) const {
+RevisionGraph::Neighbours RevisionGraph::parents(Vertex vertex) const {
     return m_impl->parents[vertex];
 }
-const RevisionGraph::Vertices& RevisionGraph::children(Vertex vertex) const {
+RevisionGraph::Neighbours RevisionGraph::children(Vertex vertex) const {
     return m_impl->children[vertex];
 }
-const RevisionGraph::Vertices& RevisionGraph::dependencies(Vertex vertex) const {
+RevisionGraph::Neighbours RevisionGraph::dependencies(Vertex vertex) const {
     return m_impl->dependencies[vertex];
 }
-const RevisionGraph::Vertices& RevisionGraph::dependents(Vertex vertex) const {
+RevisionGraph::Neighbours RevisionGraph::dependents(Vertex vertex) const {
     return m_impl->dependents[vertex];
 }
 const RevisionGraph::Vertices& RevisionGraph::heads() const {
@@ -322,7 +360,7 @@ RevisionGraph::Vertices RevisionGraph::descendants(const Vertices& from, Follow 
     return m_impl->reach(m_impl->graph_of(follow), from, inclusive);
 }
 
-std::string RevisionGraph::id_list(const Vertices& vertices) const {
+std::string RevisionGraph::id_list(std::span<const Vertex> vertices) const {
     std::string text;
     for (Vertex v : vertices) {
         text += (text.empty() ? "" : ", ") + revision(v).id;

@@ -64,7 +64,7 @@ public:
     }
 
 private:
-    Vertices allowed(const Vertices& candidates) const {
+    Vertices allowed(RevisionGraph::Neighbours candidates) const {
         Vertices result;
         for (Vertex v : candidates) {
             if (m_allowed == nullptr || (*m_allowed)[v]) {
@@ -74,7 +74,8 @@ private:
         return result;
     }
 
-    Vertex only(const Vertices& choices, const std::string& from, const char* relation) const {
+    Vertex only(RevisionGraph::Neighbours choices, const std::string& from,
+                const char* relation) const {
         if (choices.size() > 1) {
             throw TargetError("target '" + m_target.text + "' is ambiguous: " + from + " has " +
                               std::to_string(choices.size()) + " " + relation + " (" +
@@ -84,7 +85,8 @@ private:
     }
 
     std::optional<Vertex> step_up(std::optional<Vertex> position) const {
-        const Vertices choices = allowed(position ? m_graph.children(*position) : m_graph.bases());
+        const Vertices choices = allowed(position ? m_graph.children(*position)
+                                                  : RevisionGraph::Neighbours(m_graph.bases()));
         if (choices.empty()) {
             throw TargetError("target '" + m_target.text + "' goes past the head" +
                               (position ? " '" + m_graph.revision(*position).id + "'" : ""));
@@ -97,14 +99,14 @@ private:
         if (!position) {
             throw TargetError("target '" + m_target.text + "' goes below base");
         }
-        const Vertices& parents = m_graph.parents(*position);
+        const RevisionGraph::Neighbours parents = m_graph.parents(*position);
         if (parents.empty()) {
             return std::nullopt;
         }
         // At a merge the label picks the parent on its branch; below the branch's first
         // revision the walk goes on along the graph, as Alembic's does.
         const Vertices on_branch = allowed(parents);
-        return only(on_branch.empty() ? parents : on_branch,
+        return only(on_branch.empty() ? parents : RevisionGraph::Neighbours(on_branch),
                     "'" + m_graph.revision(*position).id + "'", "parents");
     }
 
@@ -257,7 +259,8 @@ Vertices resolve_target(const RevisionGraph& graph, const Target& target) {
     }
     case Target::Anchor::base:
         if (target.label && target.offset == 0) {
-            return graph.parents(branch_root(branch));
+            const RevisionGraph::Neighbours parents = graph.parents(branch_root(branch));
+            return {parents.begin(), parents.end()};
         }
         break;
     case Target::Anchor::revision:

@@ -266,6 +266,13 @@ const CacheStore::Record* CacheStore::hit(std::uint8_t kind, std::string_view pa
 }
 
 void CacheStore::keep_read(const Record& record) {
+    // A load keeps records in the order they were read, so one piece usually covers them all,
+    // and tens of thousands of pieces need not be listed only to learn that nothing changed.
+    if (!m_kept.empty() && m_kept.back().read != nullptr &&
+        m_kept.back().read + m_kept.back().size == record.whole.data()) {
+        m_kept.back().size += record.whole.size();
+        return;
+    }
     m_kept.push_back({record.whole.data(), 0, record.whole.size()});
 }
 

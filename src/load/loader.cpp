@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <memory>
 #include <system_error>
 
@@ -322,6 +323,7 @@ private:
 // Lists the folder `relative` and gives its key.
 std::error_code list_folder(const Folder& root, const std::string& relative, FolderListing& listing,
                             StatKey& key) {
+    listing.entries.clear();
     std::vector<FolderEntry> entries;
     if (const std::error_code error = root.list(relative, entries, key)) {
         return error;
@@ -350,9 +352,16 @@ public:
     std::vector<ManifestFolder> found;
     std::error_code error;
 
-    bool visit(const std::string& folder) {
-        FolderListing listing;
-        if (!cached_listing(folder, listing)) {
+    bool visit(const std::string& folder) { return visit(folder, 0); }
+
+private:
+    bool visit(const std::string& folder, std::size_t depth) {
+        // One listing per depth, reused from folder to folder: a load walks tens of thousands.
+        if (m_listings.size() == depth) {
+            m_listings.emplace_back();
+        }
+        FolderListing& listing = m_listings[depth];
+        if (m_cache == nullptr || !m_cache->listing(folder, listing)) {
             StatKey key;
             error = list_folder(m_root.folder(), folder, listing, key);
             if (error) {
@@ -377,26 +386,16 @@ public:
                     found[*mine].down = down;
                 }
             }
-            if (entry.folder && !visit(prefix + entry.name)) {
+            if (entry.folder && !visit(prefix + entry.name, depth + 1)) {
                 return false;
             }
         }
         return true;
     }
 
-private:
-    bool cached_listing(const std::string& folder, FolderListing& listing) {
-        std::optional<FolderListing> cached =
-            m_cache != nullptr ? m_cache->listing(folder) : std::nullopt;
-        if (!cached) {
-            return false;
-        }
-        listing = std::move(*cached);
-        return true;
-    }
-
     const OpenFolder& m_root;
     RevisionCache* m_cache;
+    std::deque<FolderListing> m_listings; // by depth; a deque, so that growing moves none
 };
 
 // The revision `found`'s manifest describes, from the cache when the manifest is unchanged.

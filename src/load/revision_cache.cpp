@@ -33,18 +33,17 @@ void RevisionCache::check(const Stat& stat) {
     });
 }
 
-std::optional<FolderListing> RevisionCache::listing(std::string_view folder) {
+bool RevisionCache::listing(std::string_view folder, FolderListing& listing) {
     const Record* record = hit(k_listing, folder);
     if (record == nullptr) {
-        return std::nullopt;
+        return false;
     }
     RecordReader in(record->rest);
     in.key();
-    FolderListing listing;
     const auto count = in.number<std::uint32_t>();
     // Every entry takes at least a byte, which bounds a damaged count.
     if (count > in.left()) {
-        return std::nullopt;
+        return false;
     }
     listing.entries.resize(count);
     for (FolderListing::Entry& entry : listing.entries) {
@@ -54,11 +53,11 @@ std::optional<FolderListing> RevisionCache::listing(std::string_view folder) {
         entry.name = name == 0 ? in.text() : k_entry_names[name];
     }
     if (!in.ok()) {
-        return std::nullopt;
+        return false;
     }
     keep_read(*record);
     ++m_use.listings;
-    return listing;
+    return true;
 }
 
 std::optional<Revision> RevisionCache::revision(std::string_view folder) {

@@ -42,9 +42,10 @@ public:
 
     // Stats every folder and manifest the cache names (see CacheStore::check).
     void check(const Stat& stat);
-    // What the cache knows of `folder` (relative to the revisions folder, "" for itself), if
-    // check() found it unchanged. What is found is kept for save() as it is.
-    std::optional<FolderListing> listing(std::string_view folder);
+    // What the cache knows of `folder` (relative to the revisions folder, "" for itself), written
+    // over `listing` (whose buffers a walk reuses), if check() found it unchanged: false if not.
+    // What is found is kept for save() as it is.
+    bool listing(std::string_view folder, FolderListing& listing);
     // The revision `folder`'s manifest described, if check() found the manifest unchanged. Its
     // directory is left empty for the caller to fill in.
     std::optional<Revision> revision(std::string_view folder);

@@ -54,7 +54,8 @@ void check_heads(const RevisionGraph& graph, const std::string& folder,
 void check_duplicate_merges(const RevisionGraph& graph, std::vector<Finding>& findings) {
     std::map<RevisionGraph::Vertices, RevisionGraph::Vertex> first_with_parents;
     for (RevisionGraph::Vertex merge : graph.merge_points()) {
-        RevisionGraph::Vertices parents = graph.parents(merge);
+        const RevisionGraph::Neighbours named = graph.parents(merge);
+        RevisionGraph::Vertices parents(named.begin(), named.end());
         std::sort(parents.begin(), parents.end());
         const auto [earlier, inserted] = first_with_parents.emplace(parents, merge);
         if (!inserted) {

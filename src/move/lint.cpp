@@ -369,7 +369,8 @@ std::vector<LintFinding> lint_branch_conflicts(const RevisionGraph& graph,
     // Each merge joins its parents; several heads are joined by no revision yet.
     std::vector<RevisionGraph::Vertices> joins;
     for (const RevisionGraph::Vertex merge : graph.merge_points()) {
-        joins.push_back(graph.parents(merge));
+        const RevisionGraph::Neighbours parents = graph.parents(merge);
+        joins.emplace_back(parents.begin(), parents.end());
     }
     if (graph.heads().size() > 1) {
         joins.push_back(graph.heads());

@@ -70,7 +70,7 @@ inline RevisionGraph::Vertices vertices_of(const RevisionGraph& graph,
 
 // The ids of `vertices`, in the order given: what assertions compare.
 inline std::vector<std::string> ids_of(const RevisionGraph& graph,
-                                       const RevisionGraph::Vertices& vertices) {
+                                       std::span<const RevisionGraph::Vertex> vertices) {
     std::vector<std::string> ids;
     for (RevisionGraph::Vertex vertex : vertices) {
         ids.push_back(graph.revision(vertex).id);
