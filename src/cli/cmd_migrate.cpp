@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -220,6 +221,32 @@ int dry_run(Context& context, const MoveArguments& arguments, MoveKind kind) {
     return 0;
 }
 
+// Opens the database, and has it read its schema, while the revisions load in another thread:
+// SQLite parses the whole schema at the first statement, which at 10,000 tables takes as long
+// as the load. Only what has no side effect happens before the revisions are known to be
+// good: a database the move would create is created afterwards, and an error here (an
+// unreachable server) is reported only if the revisions loaded, as it would have been.
+std::unique_ptr<Database> open_while_loading(Context& context, MoveKind kind) {
+    context.load_graph_in_background();
+    std::unique_ptr<Database> database;
+    std::exception_ptr error;
+    try {
+        database = context.connect(IfMissing::skip);
+        if (database) {
+            database->has_version_tables();
+        }
+    } catch (const Error&) {
+        error = std::current_exception();
+    }
+    context.graph();
+    if (error) {
+        std::rethrow_exception(error);
+    }
+    return database
+               ? std::move(database)
+               : context.connect(kind == MoveKind::downgrade ? IfMissing::fail : IfMissing::create);
+}
+
 int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
     if (arguments.sql) {
         return print_sql(context, arguments, kind);
@@ -227,10 +254,9 @@ int run_move(Context& context, const MoveArguments& arguments, MoveKind kind) {
     if (arguments.dry_run) {
         return dry_run(context, arguments, kind);
     }
+    auto database = open_while_loading(context, kind);
     const RevisionGraph& graph = context.graph();
     const Target target = parse_target(arguments.target);
-    auto database =
-        context.connect(kind == MoveKind::downgrade ? IfMissing::fail : IfMissing::create);
     MoveOptions options;
     options.kind = kind;
     toml::array done;

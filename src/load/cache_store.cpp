@@ -1,5 +1,7 @@
 #include "load/cache_store.hpp"
 
+#include "base/prefault.hpp"
+
 #include <rev/checksum.hpp>
 
 #include <algorithm>
@@ -181,7 +183,7 @@ void CacheStore::reserve_records(std::string_view records) {
         }
     }
     for (std::size_t kind = 0; kind < counts.size(); ++kind) {
-        m_tables[kind].records.reserve(counts[kind]);
+        reserve_prefaulted(m_tables[kind].records, counts[kind]);
     }
 }
 

@@ -1,4 +1,5 @@
 #include "base/path_order.hpp"
+#include "base/prefault.hpp"
 #include "load/revision_cache.hpp"
 
 #include <rev/lint_codes.hpp>
@@ -463,7 +464,7 @@ std::vector<Revision> read_revisions(const fs::path& directory, Diagnostics& dia
     static Metric manifests("load: read manifests");
     MetricTimer manifest_timer(manifests);
     std::vector<Revision> revisions;
-    revisions.reserve(walk.found.size());
+    detail::reserve_prefaulted(revisions, walk.found.size());
     for (const ManifestFolder& found : walk.found) {
         std::optional<Revision> revision = load_manifest(root, found, cache, diagnostics);
         if (!revision) {
