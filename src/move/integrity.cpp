@@ -87,6 +87,10 @@ std::string ChangedFile::describe() const {
 
 std::vector<ChangedFile> changed_files(const RevisionGraph& graph,
                                        const std::vector<AppliedRevision>& rows) {
+    // Nothing applied, nothing to compare: the checksum cache is neither checked nor rewritten.
+    if (rows.empty()) {
+        return {};
+    }
     static Metric compares("move: compare applied files");
     const MetricTimer timer(compares);
     const std::string root = common_folder(graph);
