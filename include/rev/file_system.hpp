@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -111,10 +112,10 @@ public:
     [[nodiscard]] virtual std::error_code touch(const std::filesystem::path& path) = 0;
     // Creates `folder` and the folders above it that are missing.
     [[nodiscard]] virtual std::error_code create_folders(const std::filesystem::path& folder) = 0;
-    // Writes `data` to a new file whose name is `beside`'s with a unique suffix, and names it in
-    // `written`. A failure leaves no file behind.
+    // Writes `parts`, one after another, to a new file whose name is `beside`'s with a unique
+    // suffix, and names it in `written`. A failure leaves no file behind.
     [[nodiscard]] virtual std::error_code write_new_file(const std::filesystem::path& beside,
-                                                         std::string_view data,
+                                                         std::span<const std::string_view> parts,
                                                          std::filesystem::path& written) = 0;
     // Replaces `to` with `from` atomically, as rename(2).
     [[nodiscard]] virtual std::error_code rename(const std::filesystem::path& from,

@@ -262,7 +262,7 @@ public:
         fs::create_directories(folder, error);
         return error;
     }
-    std::error_code write_new_file(const fs::path& beside, std::string_view data,
+    std::error_code write_new_file(const fs::path& beside, std::span<const std::string_view> parts,
                                    fs::path& written) override;
     std::error_code rename(const fs::path& from, const fs::path& to) override {
         return ::rename(from.c_str(), to.c_str()) == 0 ? std::error_code() : last_error();
@@ -272,7 +272,8 @@ public:
     }
 };
 
-std::error_code PosixFileSystem::write_new_file(const fs::path& beside, std::string_view data,
+std::error_code PosixFileSystem::write_new_file(const fs::path& beside,
+                                                std::span<const std::string_view> parts,
                                                 fs::path& written) {
     std::string temporary = beside.native() + ".XXXXXX";
     const int fd = ::mkstemp(temporary.data());
@@ -280,8 +281,11 @@ std::error_code PosixFileSystem::write_new_file(const fs::path& beside, std::str
         return last_error();
     }
     std::error_code error;
-    if (!write_all(fd, data)) {
-        error = last_error();
+    for (const std::string_view part : parts) {
+        if (!write_all(fd, part)) {
+            error = last_error();
+            break;
+        }
     }
     // close() reports what a full disk left unwritten on file systems that write back late.
     if (::close(fd) != 0 && !error) {

@@ -31,23 +31,61 @@ std::int64_t nanoseconds(const struct timespec& time) {
     return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
 }
 
-// Catches a damaged file, not an attacker: the file lives in the user's own cache folder.
-std::uint64_t checksum(std::string_view data) {
-    std::uint64_t hash = 0xcbf29ce484222325ULL ^ data.size();
-    const auto mix = [&hash](std::uint64_t word) {
+// Catches a damaged file, not an attacker: the file lives in the user's own cache folder. Fed
+// in parts, so that a file written from pieces needs no copy of itself: 8-byte words, then the
+// last few bytes one at a time.
+class PayloadChecksum {
+public:
+    explicit PayloadChecksum(std::size_t size) : m_hash(0xcbf29ce484222325ULL ^ size) {}
+
+    void add(std::string_view data) {
+        while (!data.empty() && m_carried > 0) {
+            take_byte(data.front());
+            data.remove_prefix(1);
+        }
+        for (; data.size() >= 8; data.remove_prefix(8)) {
+            std::uint64_t word = 0;
+            std::memcpy(&word, data.data(), 8);
+            mix(word);
+        }
+        for (const char c : data) {
+            take_byte(c);
+        }
+    }
+
+    std::uint64_t value() const {
+        std::uint64_t hash = m_hash;
+        for (std::size_t i = 0; i < m_carried; ++i) {
+            mix(hash, static_cast<unsigned char>(m_carry[i]));
+        }
+        return hash;
+    }
+
+private:
+    static void mix(std::uint64_t& hash, std::uint64_t word) {
         hash = (hash ^ word) * 0x9e3779b97f4a7c15ULL;
         hash ^= hash >> 29;
-    };
-    std::size_t at = 0;
-    for (; at + 8 <= data.size(); at += 8) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, data.data() + at, 8);
-        mix(word);
     }
-    for (; at < data.size(); ++at) {
-        mix(static_cast<unsigned char>(data[at]));
+    void mix(std::uint64_t word) { mix(m_hash, word); }
+    void take_byte(char c) {
+        m_carry[m_carried++] = c;
+        if (m_carried == sizeof(m_carry)) {
+            std::uint64_t word = 0;
+            std::memcpy(&word, m_carry, sizeof(word));
+            mix(word);
+            m_carried = 0;
+        }
     }
-    return hash;
+
+    std::uint64_t m_hash;
+    char m_carry[8] = {};
+    std::size_t m_carried = 0;
+};
+
+std::uint64_t checksum(std::string_view data) {
+    PayloadChecksum sum(data.size());
+    sum.add(data);
+    return sum.value();
 }
 
 bool no_cache_requested() {
@@ -286,6 +324,11 @@ bool CacheStore::keepable(const StatKey& key) const {
 }
 
 void CacheStore::keep_fresh(std::size_t start) {
+    if (!m_kept.empty() && m_kept.back().read == nullptr &&
+        m_kept.back().offset + m_kept.back().size == start) {
+        m_kept.back().size = m_fresh.size() - m_kept.back().offset;
+        return;
+    }
     m_kept.push_back({nullptr, start, m_fresh.size() - start});
 }
 
@@ -305,32 +348,30 @@ void CacheStore::save(std::size_t entries) {
     if (!enabled() || m_discarded || entries < k_min_revisions_to_cache || unchanged()) {
         return;
     }
-    // One buffer of the file's exact size, the header filled in last: a cache of 30,000
-    // checksums is megabytes, and growing a payload and copying it after a header doubled the
-    // peak memory of a move.
-    std::size_t payload_size = sizeof(std::uint32_t) + m_root.size();
+    // Written from the pieces where they lie (the mapped file, the fresh records): a cache of
+    // 30,000 checksums is megabytes, and a copy of it was the largest allocation of a move.
+    std::string root;
+    RecordWriter(root).text(m_root);
+    std::vector<std::string_view> parts{{}, root};
+    std::size_t payload_size = root.size();
     for (const Piece& piece : m_kept) {
+        parts.push_back(piece.read != nullptr
+                            ? std::string_view(piece.read, piece.size)
+                            : std::string_view(m_fresh).substr(piece.offset, piece.size));
         payload_size += piece.size;
     }
-    std::string file;
-    file.reserve(k_header_size + payload_size);
-    file.resize(k_header_size);
-    RecordWriter(file).text(m_root);
-    for (const Piece& piece : m_kept) {
-        if (piece.read != nullptr) {
-            file.append(piece.read, piece.size);
-        } else {
-            file.append(m_fresh, piece.offset, piece.size);
-        }
+    PayloadChecksum sum(payload_size);
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        sum.add(parts[i]);
     }
     std::string header(k_magic);
     RecordWriter fields(header);
     fields.number(k_format_version);
     fields.number(k_endianness_mark);
     fields.number(static_cast<std::uint64_t>(payload_size));
-    fields.number(checksum(std::string_view(file).substr(k_header_size)));
-    file.replace(0, k_header_size, header);
-    m_use.written = replace_file(file);
+    fields.number(sum.value());
+    parts[0] = header;
+    m_use.written = replace_file(parts);
     if (m_use.written) {
         remove_unused();
     }
@@ -338,10 +379,10 @@ void CacheStore::save(std::size_t entries) {
 
 // Writes `data` to the file through a temporary file and a rename, so that a reader sees the
 // old file or the new one, never half of one.
-bool CacheStore::replace_file(std::string_view data) {
+bool CacheStore::replace_file(std::span<const std::string_view> parts) {
     static_cast<void>(m_files.create_folders(m_file.parent_path()));
     fs::path temporary;
-    if (m_files.write_new_file(m_file, data, temporary)) {
+    if (m_files.write_new_file(m_file, parts, temporary)) {
         return false;
     }
     if (m_files.rename(temporary, m_file)) {

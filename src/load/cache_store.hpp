@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -239,7 +240,7 @@ private:
     void reserve_records(std::string_view records);
     void index_records();
     bool unchanged() const;
-    bool replace_file(std::string_view data);
+    bool replace_file(std::span<const std::string_view> parts);
     void remove_unused();
 
     FileSystem& m_files;

@@ -296,7 +296,8 @@ std::error_code MemoryFileSystem::create_folders(const fs::path& folder) {
     return {};
 }
 
-std::error_code MemoryFileSystem::write_new_file(const fs::path& beside, std::string_view data,
+std::error_code MemoryFileSystem::write_new_file(const fs::path& beside,
+                                                 std::span<const std::string_view> parts,
                                                  fs::path& written) {
     const std::lock_guard lock(m_mutex);
     const std::string key = key_of(beside);
@@ -308,7 +309,10 @@ std::error_code MemoryFileSystem::write_new_file(const fs::path& beside, std::st
     }
     const std::string temporary = key + "." + std::to_string(m_next_temporary++);
     Node& node = make(temporary, FileStatus::k_regular);
-    node.data = data;
+    node.data.clear();
+    for (const std::string_view part : parts) {
+        node.data += part;
+    }
     changed(node);
     written = temporary;
     return {};

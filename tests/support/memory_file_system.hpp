@@ -64,7 +64,8 @@ public:
                          std::unique_ptr<InputFile>& file) override;
     std::error_code touch(const std::filesystem::path& path) override;
     std::error_code create_folders(const std::filesystem::path& folder) override;
-    std::error_code write_new_file(const std::filesystem::path& beside, std::string_view data,
+    std::error_code write_new_file(const std::filesystem::path& beside,
+                                   std::span<const std::string_view> parts,
                                    std::filesystem::path& written) override;
     std::error_code rename(const std::filesystem::path& from,
                            const std::filesystem::path& to) override;

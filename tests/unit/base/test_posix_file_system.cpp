@@ -68,13 +68,15 @@ TEST_CASE("real_file_system: a folder lists, stats and reads what is below it", 
     CHECK(folder->list("a/manifest.toml", entries, listed) == std::errc::not_a_directory);
 }
 
-TEST_CASE("real_file_system: a new file is renamed into place and removed", "[file_system]") {
+TEST_CASE("real_file_system: a new file is written from its parts, renamed into place and removed",
+          "[file_system]") {
     TempDir dir;
     rev::FileSystem& files = rev::real_file_system();
     const fs::path target = dir.path() / "cache/rev/x.cache";
     REQUIRE_FALSE(files.create_folders(target.parent_path()));
     fs::path written;
-    REQUIRE_FALSE(files.write_new_file(target, "new", written));
+    const std::string_view parts[] = {"ne", "", "w"};
+    REQUIRE_FALSE(files.write_new_file(target, parts, written));
     CHECK(written.parent_path() == target.parent_path());
     CHECK(written.filename().string().starts_with("x.cache."));
     REQUIRE_FALSE(files.rename(written, target));

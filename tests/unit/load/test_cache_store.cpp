@@ -111,6 +111,23 @@ TEST_CASE("CacheStore: a round trip gives the same load, from the cache", "[cach
     CHECK(cached.defects.empty());
 }
 
+TEST_CASE("CacheStore: a file rewritten from kept and fresh pieces reads back whole",
+          "[cache_store]") {
+    CachedHistory history;
+    // An edit of odd length in the middle: the new file is the old one's records before it,
+    // the fresh record, then the old ones after it, none of them on an 8-byte boundary.
+    write_revision(history.files, id_of(50), {id_of(49)}, "# edited\n");
+    const Load rewritten = load(history.files);
+    CHECK(rewritten.use.revisions == k_revisions - 1);
+    CHECK(rewritten.use.written);
+
+    const Load cached = load(history.files);
+    CHECK(cached.use.revisions == k_revisions);
+    CHECK(cached.use.listings == k_revisions + 1);
+    CHECK_FALSE(cached.use.written);
+    CHECK(cached.revisions == rewritten.revisions);
+}
+
 TEST_CASE("CacheStore: reads its file through short and interrupted reads", "[cache_store]") {
     CachedHistory history;
     history.files.faults().read_chunk = 7;
