@@ -2,8 +2,6 @@
 
 #include "base/prefault.hpp"
 
-#include <rev/checksum.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
@@ -121,6 +119,19 @@ constexpr std::int64_t k_unused_ns = 90 * k_day_ns;
 
 } // namespace
 
+std::string folder_key(std::string_view absolute_folder) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const char c : absolute_folder) {
+        hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    }
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string key(16, '0');
+    for (std::size_t i = key.size(); i-- > 0; hash >>= 4) {
+        key[i] = k_hex[hash & 0xf];
+    }
+    return key;
+}
+
 std::optional<StatKey> stat_key(const Folder& folder, const std::string& relative) {
     StatKey key;
     if (folder.stat(relative, key)) {
@@ -135,7 +146,7 @@ std::optional<fs::path> CacheStore::cache_file(const fs::path& directory,
     if (!home) {
         return std::nullopt;
     }
-    return *home / "rev" / (sha256_hex(absolute_folder(directory)) + std::string(extension));
+    return *home / "rev" / (folder_key(absolute_folder(directory)) + std::string(extension));
 }
 
 CacheStore::CacheStore(const fs::path& directory, std::string_view extension, FileSystem& files)
@@ -282,7 +293,7 @@ void CacheStore::check(
         }
     };
     // Below a few thousand entries, starting a thread costs more than it saves.
-    constexpr std::size_t k_per_thread = 2048;
+    constexpr std::size_t k_per_thread = 512;
     const std::size_t threads =
         std::clamp<std::size_t>(std::min<std::size_t>(std::thread::hardware_concurrency(), 4), 1,
                                 std::max<std::size_t>(records.size() / k_per_thread, 1));

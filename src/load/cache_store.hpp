@@ -24,6 +24,12 @@ namespace rev::detail {
 // its ctime, which no tool can set back (touch and utimensat set only mtime and atime).
 using StatKey = FileStatus;
 
+// What names a folder's cache files: the 64-bit FNV-1a hash of its absolute path, in 16 hex
+// digits. Not SHA-256: OpenSSL's first digest in a process sets up its providers, which took
+// 2 ms, a sixth of a `rev heads` that hashes nothing else. Two folders with one key only share
+// a file, each finding the other's folder in it and rewriting it: never a wrong answer.
+std::string folder_key(std::string_view absolute_folder);
+
 // The key of `relative` below `folder` ("" for `folder` itself); nothing when it cannot be had.
 std::optional<StatKey> stat_key(const Folder& folder, const std::string& relative);
 
@@ -167,7 +173,7 @@ public:
     CacheStore(const CacheStore&) = delete;
     CacheStore& operator=(const CacheStore&) = delete;
 
-    // ${XDG_CACHE_HOME:-$HOME/.cache}/rev/<sha256 of the absolute path of directory><extension>,
+    // ${XDG_CACHE_HOME:-$HOME/.cache}/rev/<folder_key(absolute path of directory)><extension>,
     // or nothing when neither variable names a folder.
     static std::optional<std::filesystem::path> cache_file(const std::filesystem::path& directory,
                                                            std::string_view extension);

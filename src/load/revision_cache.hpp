@@ -37,7 +37,7 @@ public:
     // Reads the cache of `directory` from cache_file() through `files`.
     RevisionCache(const std::filesystem::path& directory, FileSystem& files);
 
-    // ${XDG_CACHE_HOME:-$HOME/.cache}/rev/<sha256 of the absolute path of directory>.cache.
+    // ${XDG_CACHE_HOME:-$HOME/.cache}/rev/<folder_key(absolute path of directory)>.cache.
     static std::optional<std::filesystem::path> cache_file(const std::filesystem::path& directory);
 
     // Stats every folder and manifest the cache names (see CacheStore::check).

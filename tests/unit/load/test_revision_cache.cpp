@@ -305,18 +305,22 @@ TEST_CASE("RevisionCache: where it lives and when it is kept", "[revision_cache]
     TempDir dir;
     ScopedCurrentPath cwd(dir.path());
     ScopedEnv no_cache("REV_NO_CACHE", std::nullopt);
-    const std::string name = rev::sha256_hex((dir.path() / "versions").string()) + ".cache";
+    const std::string name = rev::detail::folder_key((dir.path() / "versions").string()) + ".cache";
     SECTION("below XDG_CACHE_HOME") {
         ScopedEnv cache_home("XDG_CACHE_HOME", "/somewhere");
         CHECK(RevisionCache::cache_file("versions") == fs::path("/somewhere/rev") / name);
         CHECK(RevisionCache::cache_file(dir.path() / "versions/") ==
               fs::path("/somewhere/rev") / name);
     }
-    SECTION("named by the SHA-256 of a long path too") {
+    SECTION("named by the FNV-1a hash of a long path too") {
         ScopedEnv cache_home("XDG_CACHE_HOME", "/somewhere");
         const fs::path deep = dir.path() / std::string(150, 'x') / "versions";
         CHECK(RevisionCache::cache_file(deep) ==
-              fs::path("/somewhere/rev") / (rev::sha256_hex(deep.string()) + ".cache"));
+              fs::path("/somewhere/rev") / (rev::detail::folder_key(deep.string()) + ".cache"));
+        // The published test vectors of 64-bit FNV-1a.
+        CHECK(rev::detail::folder_key("") == "cbf29ce484222325");
+        CHECK(rev::detail::folder_key("a") == "af63dc4c8601ec8c");
+        CHECK(rev::detail::folder_key("foobar") == "85944171f73967e8");
     }
     SECTION("below ~/.cache without it, or when it is relative") {
         ScopedEnv home("HOME", "/home/someone");
