@@ -1,8 +1,9 @@
+#include "load/libcrypto.hpp"
+
 #include <rev/config.hpp>
 #include <rev/scaffold.hpp>
 #include <rev/target.hpp>
 
-#include <openssl/rand.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -228,7 +229,7 @@ std::string slugify(const std::string& message) {
 
 std::string random_revision_id() {
     std::array<unsigned char, 6> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    if (detail::libcrypto().rand_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
         throw RefusedError("cannot generate a random revision id (OpenSSL RAND_bytes failed)");
     }
     static constexpr char hex[] = "0123456789abcdef";

@@ -1,10 +1,9 @@
 #include "base/text_file.hpp"
+#include "load/libcrypto.hpp"
 
 #include <rev/checksum.hpp>
 #include <rev/error.hpp>
 #include <rev/metrics.hpp>
-
-#include <openssl/evp.h>
 
 #include <array>
 #include <memory>
@@ -38,7 +37,9 @@ std::string normalize_for_checksum(std::string_view text) {
 std::string sha256_hex(std::string_view text) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
-    if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+    const detail::Libcrypto& crypto = detail::libcrypto();
+    if (crypto.digest(text.data(), text.size(), digest.data(), &length, crypto.sha256(), nullptr) !=
+        1) {
         throw RefusedError("SHA-256 failed (OpenSSL EVP_Digest)");
     }
     static constexpr char hex[] = "0123456789abcdef";
