@@ -262,57 +262,90 @@ void CacheStore::index_records() {
     }
 }
 
-void CacheStore::check(
-    const Stat& stat, const std::function<void(const Record& record, std::string& path)>& path_of) {
-    std::vector<Record*> records;
+void CacheStore::begin_check(Stat stat, PathOf path_of) {
+    end_check();
+    m_check = std::make_unique<Check>();
+    Check& check = *m_check;
+    check.stat = std::move(stat);
+    check.path_of = std::move(path_of);
     std::size_t count = 0;
     for (const Table& table : m_tables) {
         count += table.records.size();
     }
-    records.reserve(count);
+    check.records.reserve(count);
     for (Table& table : m_tables) {
         for (Record& record : table.records) {
-            records.push_back(&record);
+            check.records.push_back(&record);
         }
     }
     // Threads take chunks as they finish the last, since stats differ in cost (a manifest's path
     // has one more part to look up than its folder's).
-    constexpr std::size_t k_chunk = 256;
-    std::atomic<std::size_t> next{0};
-    const auto check_chunks = [&] {
+    const auto check_chunks = [&check] {
+        constexpr std::size_t k_chunk = 256;
         std::string path;
-        for (std::size_t begin = next.fetch_add(k_chunk); begin < records.size();
-             begin = next.fetch_add(k_chunk)) {
-            const std::size_t end = std::min(begin + k_chunk, records.size());
+        for (std::size_t begin = check.next.fetch_add(k_chunk); begin < check.records.size();
+             begin = check.next.fetch_add(k_chunk)) {
+            const std::size_t end = std::min(begin + k_chunk, check.records.size());
             for (std::size_t i = begin; i < end; ++i) {
-                Record& record = *records[i];
-                path_of(record, path);
-                const std::optional<StatKey> key = stat(path);
+                Record& record = *check.records[i];
+                check.path_of(record, path);
+                const std::optional<StatKey> key = check.stat(path);
                 record.current = key && *key == RecordReader(record.rest).key();
             }
         }
     };
-    // Below a few thousand entries, starting a thread costs more than it saves.
+    // Below a thousand entries or so, starting a thread costs more than it saves.
     constexpr std::size_t k_per_thread = 512;
     const std::size_t threads =
-        std::clamp<std::size_t>(std::min<std::size_t>(std::thread::hardware_concurrency(), 4), 1,
-                                std::max<std::size_t>(records.size() / k_per_thread, 1));
-    std::vector<std::thread> helpers;
-    for (std::size_t t = 1; t < threads; ++t) {
+        check.records.size() < 2 * k_per_thread
+            ? 0
+            : std::clamp<std::size_t>(
+                  std::thread::hardware_concurrency(), 1,
+                  std::min<std::size_t>(4, check.records.size() / k_per_thread));
+    for (std::size_t t = 0; t < threads; ++t) {
         try {
-            helpers.emplace_back(check_chunks);
+            check.threads.emplace_back(check_chunks);
         } catch (const std::system_error&) {
             break;
         }
     }
-    check_chunks();
-    for (std::thread& helper : helpers) {
-        helper.join();
+    // Without a thread, the keys are taken here and now.
+    if (check.threads.empty()) {
+        check_chunks();
+    }
+}
+
+void CacheStore::end_check() noexcept {
+    if (!m_check) {
+        return;
+    }
+    for (std::thread& thread : m_check->threads) {
+        thread.join();
+    }
+    m_check.reset();
+}
+
+bool CacheStore::taken_all_current() const {
+    return std::all_of(m_taken.begin(), m_taken.end(),
+                       [](const Record* record) { return record->current; });
+}
+
+void CacheStore::forget_taken() {
+    m_taken.clear();
+    m_kept.clear();
+    m_fresh.clear();
+    m_use = {};
+    for (Table& table : m_tables) {
+        table.next = 0;
     }
 }
 
 const CacheStore::Record* CacheStore::hit(std::uint8_t kind, std::string_view path) {
     const Record* record = m_tables[kind].find(path);
+    if (record != nullptr && m_trusting) {
+        m_taken.push_back(record);
+        return record;
+    }
     return record != nullptr && record->current ? record : nullptr;
 }
 

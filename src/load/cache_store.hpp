@@ -2,6 +2,7 @@
 
 #include <rev/file_system.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -195,7 +197,7 @@ protected:
     // The cache of `directory` in the file with `extension`, read and written through `files`.
     CacheStore(const std::filesystem::path& directory, std::string_view extension,
                FileSystem& files);
-    ~CacheStore() = default;
+    ~CacheStore() { end_check(); }
 
     // One record of the file as read.
     struct Record {
@@ -209,8 +211,23 @@ protected:
     // Tells which records still hold, by taking the key of the file or folder each names (the
     // relative path `path_of` gives), in a few threads when there are many, as git's preloaded
     // index does. `path_of` writes a record's path over `path`, whose buffer each thread reuses.
-    void check(const Stat& stat,
-               const std::function<void(const Record& record, std::string& path)>& path_of);
+    using PathOf = std::function<void(const Record& record, std::string& path)>;
+    void check(const Stat& stat, const PathOf& path_of) {
+        begin_check(stat, path_of);
+        end_check();
+    }
+    // check() in two halves, so that a load can go on while the keys are taken: begin_check()
+    // starts the threads and returns; end_check() waits for them. In between, only records
+    // taken by hit() with trust_unchecked() on may be used.
+    void begin_check(Stat stat, PathOf path_of);
+    void end_check() noexcept;
+    // While on, hit() gives records before check() has found whether they hold, and notes each
+    // one, for taken_all_current() to tell afterwards.
+    void trust_unchecked(bool trust) { m_trusting = trust; }
+    // After end_check(): whether every record hit() gave while trusting still holds.
+    bool taken_all_current() const;
+    // Forgets what was kept and taken since the cache was read, to load again from the start.
+    void forget_taken();
     // The record of `kind` for `path` if check() found it current.
     const Record* hit(std::uint8_t kind, std::string_view path);
     // Keeps a record found by hit() to be written back as it is.
@@ -260,7 +277,18 @@ private:
     std::vector<Piece> m_kept;              // what save() writes, in order
     std::string m_fresh;                    // records kept afresh
     bool m_discarded = false;
-    std::int64_t m_start_ns = 0; // the coarse clock when this load began
+    // The check under way between begin_check() and end_check().
+    struct Check {
+        std::vector<Record*> records;
+        std::atomic<std::size_t> next{0};
+        Stat stat;
+        PathOf path_of;
+        std::vector<std::thread> threads;
+    };
+    std::unique_ptr<Check> m_check;
+    bool m_trusting = false;
+    std::vector<const Record*> m_taken; // what hit() gave while trusting
+    std::int64_t m_start_ns = 0;        // the coarse clock when this load began
 };
 
 } // namespace rev::detail

@@ -38,9 +38,9 @@ Libcrypto load() {
     // Never closed: OpenSSL registers its clean-up to run at exit.
     void* library = ::dlopen(k_library, RTLD_NOW | RTLD_LOCAL);
     if (library == nullptr) {
-        throw RefusedError(std::string("cannot load ") + k_library +
-                           " (OpenSSL's crypto library, Debian package libssl3): " +
-                           last_dl_error());
+        throw RefusedError(
+            std::string("cannot load ") + k_library +
+            " (OpenSSL's crypto library, Debian package libssl3): " + last_dl_error());
     }
     Libcrypto functions;
     bind(library, "EVP_Digest", functions.digest);

@@ -24,13 +24,19 @@ std::optional<fs::path> RevisionCache::cache_file(const fs::path& directory) {
     return CacheStore::cache_file(directory, ".cache");
 }
 
+void RevisionCache::path_of(const Record& record, std::string& path) {
+    path.assign(record.path);
+    if (record.kind == k_revision) {
+        path += record.path.empty() ? "manifest.toml" : "/manifest.toml";
+    }
+}
+
 void RevisionCache::check(const Stat& stat) {
-    CacheStore::check(stat, [](const Record& record, std::string& path) {
-        path.assign(record.path);
-        if (record.kind == k_revision) {
-            path += record.path.empty() ? "manifest.toml" : "/manifest.toml";
-        }
-    });
+    CacheStore::check(stat, path_of);
+}
+
+void RevisionCache::begin_check(Stat stat) {
+    CacheStore::begin_check(std::move(stat), path_of);
 }
 
 bool RevisionCache::listing(std::string_view folder, FolderListing& listing) {

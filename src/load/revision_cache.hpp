@@ -42,6 +42,13 @@ public:
 
     // Stats every folder and manifest the cache names (see CacheStore::check).
     void check(const Stat& stat);
+    // The same in the background, while a load goes on trusting what it takes
+    // (CacheStore::begin_check).
+    void begin_check(Stat stat);
+    using CacheStore::end_check;
+    using CacheStore::forget_taken;
+    using CacheStore::taken_all_current;
+    using CacheStore::trust_unchecked;
     // What the cache knows of `folder` (relative to the revisions folder, "" for itself), written
     // over `listing` (whose buffers a walk reuses), if check() found it unchanged: false if not.
     // What is found is kept for save() as it is.
@@ -56,6 +63,10 @@ public:
     void keep_revision(std::string_view folder, const StatKey& key, const Revision& revision);
     // Writes what was kept when it changed and `revisions` is at least k_min_revisions_to_cache.
     void save(std::size_t revisions) { CacheStore::save(revisions); }
+
+private:
+    // What a record's key is the stat of: a folder, or the manifest in it.
+    static void path_of(const Record& record, std::string& path);
 };
 
 // read_revisions() with `cache` (nullptr: none), so that tests can look at what it did.

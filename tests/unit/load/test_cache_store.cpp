@@ -128,6 +128,29 @@ TEST_CASE("CacheStore: a file rewritten from kept and fresh pieces reads back wh
     CHECK(cached.revisions == rewritten.revisions);
 }
 
+TEST_CASE("CacheStore: a load made while the keys are taken in threads is redone when one changed",
+          "[cache_store]") {
+    ScopedEnv cache_home{"XDG_CACHE_HOME", "/memory/cache"};
+    ScopedEnv no_cache{"REV_NO_CACHE", std::nullopt};
+    MemoryFileSystem files;
+    // Enough records (a listing and a revision each) for the check to run in threads.
+    constexpr std::size_t k_many = 700;
+    for (std::size_t i = 0; i < k_many; ++i) {
+        write_revision(files, id_of(i), i == 0 ? Lines{} : Lines{id_of(i - 1)});
+    }
+    REQUIRE(load(files).use.written);
+    write_revision(files, id_of(350), {id_of(349)}, "branch_labels = [\"edited\"]\n");
+
+    const Load edited = load(files);
+    // All but the edited manifest came from the cache, checked, after the trusting load was
+    // thrown away.
+    CHECK(edited.use.revisions == k_many - 1);
+    CHECK(edited.use.written);
+    CHECK(edited.defects.empty());
+    ScopedEnv uncached{"REV_NO_CACHE", "1"};
+    CHECK(edited.revisions == load(files).revisions);
+}
+
 TEST_CASE("CacheStore: reads its file through short and interrupted reads", "[cache_store]") {
     CachedHistory history;
     history.files.faults().read_chunk = 7;
