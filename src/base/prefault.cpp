@@ -14,14 +14,16 @@ void prefault(void* data, std::size_t bytes) {
         return;
     }
     // Only whole pages of the buffer: a page it shares with another allocation is left alone.
-    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-    const auto start = reinterpret_cast<std::uintptr_t>(data);
-    const std::uintptr_t first = (start + page - 1) & ~(page - 1);
-    const std::uintptr_t end = (start + bytes) & ~(page - 1);
-    if (end > first) {
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    auto* start = static_cast<char*>(data);
+    const std::size_t skip = (page - reinterpret_cast<std::uintptr_t>(start) % page) % page;
+    if (bytes <= skip) {
+        return;
+    }
+    const std::size_t whole = (bytes - skip) / page * page;
+    if (whole > 0) {
 #ifdef MADV_POPULATE_WRITE
-        static_cast<void>(
-            ::madvise(reinterpret_cast<void*>(first), end - first, MADV_POPULATE_WRITE));
+        static_cast<void>(::madvise(start + skip, whole, MADV_POPULATE_WRITE));
 #endif
     }
 }
