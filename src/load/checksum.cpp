@@ -38,7 +38,7 @@ std::string sha256_hex(std::string_view text) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
     const detail::Libcrypto& crypto = detail::libcrypto();
-    if (crypto.digest(text.data(), text.size(), digest.data(), &length, crypto.sha256(), nullptr) !=
+    if (crypto.digest(text.data(), text.size(), digest.data(), &length, crypto.sha256, nullptr) !=
         1) {
         throw RefusedError("SHA-256 failed (OpenSSL EVP_Digest)");
     }

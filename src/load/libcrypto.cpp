@@ -44,8 +44,14 @@ Libcrypto load() {
     }
     Libcrypto functions;
     bind(library, "EVP_Digest", functions.digest);
-    bind(library, "EVP_sha256", functions.sha256);
     bind(library, "RAND_bytes", functions.rand_bytes);
+    decltype(&::EVP_MD_fetch) fetch = nullptr;
+    bind(library, "EVP_MD_fetch", fetch);
+    // Never freed, like the library.
+    functions.sha256 = fetch(nullptr, "SHA256", nullptr);
+    if (functions.sha256 == nullptr) {
+        throw RefusedError(std::string(k_library) + " has no SHA-256");
+    }
     return functions;
 }
 

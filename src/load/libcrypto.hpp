@@ -10,8 +10,10 @@ namespace rev::detail {
 // rev loads it when it first takes a checksum or makes an id, as it loads libpq.
 struct Libcrypto {
     decltype(&::EVP_Digest) digest = nullptr;
-    decltype(&::EVP_sha256) sha256 = nullptr;
     decltype(&::RAND_bytes) rand_bytes = nullptr;
+    // SHA-256, fetched from the default provider once: EVP_sha256() makes every digest fetch it
+    // again, under a lock that the threads hashing a move's files took turns at.
+    const EVP_MD* sha256 = nullptr;
 };
 
 // libcrypto, loaded on the first call. Throws RefusedError naming the library when it cannot be
