@@ -14,6 +14,8 @@
 #include <rev/revision_set.hpp>
 #include <rev/version.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
@@ -44,6 +46,9 @@ void add_top_level_options(po::options_description& options, GlobalOptions& glob
 }
 
 namespace {
+
+// How much less CPU a load in the background gets than the command waiting on the database.
+constexpr int k_background_nice = 5;
 
 const Command* find_command(std::string_view name) {
     for (const Command& command : commands()) {
@@ -174,6 +179,11 @@ const RevisionGraph& Context::graph() {
 void Context::load_graph_in_background() {
     if (!m_graph && !m_graph_loading.valid()) {
         m_graph_loading = std::async(std::launch::async, [directory = config().revisions_dir] {
+            // The database's first query (SQLite parses the whole schema) is what the command
+            // waits for at thousands of tables; the load and its stat threads, which inherit
+            // this, yield a shared core to it. On Linux nice(2) is per thread. A failure only
+            // leaves the priority as it was.
+            static_cast<void>(::nice(k_background_nice));
             return load_revision_graph(directory);
         });
     }
