@@ -1,8 +1,8 @@
 #include "db/libpq.hpp"
 
-#include <rev/error.hpp>
+#include "base/shared_library.hpp"
 
-#include <dlfcn.h>
+#include <rev/error.hpp>
 
 #include <mutex>
 #include <string>
@@ -14,51 +14,39 @@ namespace {
 // The soname of libpq 5, the interface every PostgreSQL since 8.0 ships.
 constexpr const char* k_library = "libpq.so.5";
 
-std::string last_dl_error() {
-    const char* why = ::dlerror();
-    return why != nullptr ? why : "unknown error";
-}
-
-template <class Function>
-void bind(void* library, const char* name, Function& function) {
-    // POSIX guarantees that a data pointer from dlsym converts to a function pointer.
-    function = reinterpret_cast<Function>(::dlsym(library, name));
-    if (function == nullptr) {
-        throw DatabaseError(std::string("cannot use ") + k_library + ": " + last_dl_error());
-    }
-}
-
 Libpq load() {
     // Never closed: SOCI's PostgreSQL backend, loaded the same way, holds it too.
-    void* library = ::dlopen(k_library, RTLD_NOW | RTLD_LOCAL);
-    if (library == nullptr) {
+    detail::SharedLibrary library(k_library);
+    if (!library.ok()) {
         throw DatabaseError(
             std::string("cannot load ") + k_library +
-            " (PostgreSQL's client library, Debian package libpq5): " + last_dl_error());
+            " (PostgreSQL's client library, Debian package libpq5): " + library.error());
     }
     Libpq functions;
-    bind(library, "PQconninfoParse", functions.conninfo_parse);
-    bind(library, "PQconninfoFree", functions.conninfo_free);
-    bind(library, "PQfreemem", functions.freemem);
-    bind(library, "PQsetNoticeProcessor", functions.set_notice_processor);
-    bind(library, "PQtransactionStatus", functions.transaction_status);
-    bind(library, "PQsendQuery", functions.send_query);
-    bind(library, "PQerrorMessage", functions.error_message);
-    bind(library, "PQgetResult", functions.get_result);
-    bind(library, "PQresultStatus", functions.result_status);
-    bind(library, "PQresultErrorField", functions.result_error_field);
-    bind(library, "PQresultErrorMessage", functions.result_error_message);
-    bind(library, "PQclear", functions.clear);
-    bind(library, "PQstatus", functions.status);
-    bind(library, "PQsocket", functions.socket);
-    bind(library, "PQconsumeInput", functions.consume_input);
-    bind(library, "PQisBusy", functions.is_busy);
-    bind(library, "PQbackendPID", functions.backend_pid);
-    bind(library, "PQconnectdb", functions.connectdb);
-    bind(library, "PQfinish", functions.finish);
-    bind(library, "PQexec", functions.exec);
-    bind(library, "PQntuples", functions.ntuples);
-    bind(library, "PQgetvalue", functions.getvalue);
+    const bool bound =
+        library.bind("PQconninfoParse", functions.conninfo_parse) &&
+        library.bind("PQconninfoFree", functions.conninfo_free) &&
+        library.bind("PQfreemem", functions.freemem) &&
+        library.bind("PQsetNoticeProcessor", functions.set_notice_processor) &&
+        library.bind("PQtransactionStatus", functions.transaction_status) &&
+        library.bind("PQsendQuery", functions.send_query) &&
+        library.bind("PQerrorMessage", functions.error_message) &&
+        library.bind("PQgetResult", functions.get_result) &&
+        library.bind("PQresultStatus", functions.result_status) &&
+        library.bind("PQresultErrorField", functions.result_error_field) &&
+        library.bind("PQresultErrorMessage", functions.result_error_message) &&
+        library.bind("PQclear", functions.clear) && library.bind("PQstatus", functions.status) &&
+        library.bind("PQsocket", functions.socket) &&
+        library.bind("PQconsumeInput", functions.consume_input) &&
+        library.bind("PQisBusy", functions.is_busy) &&
+        library.bind("PQbackendPID", functions.backend_pid) &&
+        library.bind("PQconnectdb", functions.connectdb) &&
+        library.bind("PQfinish", functions.finish) && library.bind("PQexec", functions.exec) &&
+        library.bind("PQntuples", functions.ntuples) &&
+        library.bind("PQgetvalue", functions.getvalue);
+    if (!bound) {
+        throw DatabaseError(std::string("cannot use ") + k_library + ": " + library.error());
+    }
     return functions;
 }
 

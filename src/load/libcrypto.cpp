@@ -1,10 +1,10 @@
 #include "load/libcrypto.hpp"
 
+#include "base/shared_library.hpp"
+
 #include <rev/error.hpp>
 
 #include <openssl/opensslv.h>
-
-#include <dlfcn.h>
 
 #include <mutex>
 #include <string>
@@ -20,33 +20,20 @@ constexpr const char* k_library = "libcrypto.so." REV_STRINGIFY(OPENSSL_SHLIB_VE
 #undef REV_STRINGIFY
 #undef REV_STRINGIFY_VALUE
 
-std::string last_dl_error() {
-    const char* why = ::dlerror();
-    return why != nullptr ? why : "unknown error";
-}
-
-template <class Function>
-void bind(void* library, const char* name, Function& function) {
-    // POSIX guarantees that a data pointer from dlsym converts to a function pointer.
-    function = reinterpret_cast<Function>(::dlsym(library, name));
-    if (function == nullptr) {
-        throw RefusedError(std::string("cannot use ") + k_library + ": " + last_dl_error());
-    }
-}
-
 Libcrypto load() {
     // Never closed: OpenSSL registers its clean-up to run at exit.
-    void* library = ::dlopen(k_library, RTLD_NOW | RTLD_LOCAL);
-    if (library == nullptr) {
+    SharedLibrary library(k_library);
+    if (!library.ok()) {
         throw RefusedError(
             std::string("cannot load ") + k_library +
-            " (OpenSSL's crypto library, Debian package libssl3): " + last_dl_error());
+            " (OpenSSL's crypto library, Debian package libssl3): " + library.error());
     }
     Libcrypto functions;
-    bind(library, "EVP_Digest", functions.digest);
-    bind(library, "RAND_bytes", functions.rand_bytes);
     decltype(&::EVP_MD_fetch) fetch = nullptr;
-    bind(library, "EVP_MD_fetch", fetch);
+    if (!library.bind("EVP_Digest", functions.digest) ||
+        !library.bind("RAND_bytes", functions.rand_bytes) || !library.bind("EVP_MD_fetch", fetch)) {
+        throw RefusedError(std::string("cannot use ") + k_library + ": " + library.error());
+    }
     // Never freed, like the library.
     functions.sha256 = fetch(nullptr, "SHA256", nullptr);
     if (functions.sha256 == nullptr) {
