@@ -13,7 +13,8 @@ std::string last_dl_error() {
 
 } // namespace
 
-SharedLibrary::SharedLibrary(const char* soname) : m_handle(::dlopen(soname, RTLD_NOW | RTLD_LOCAL)) {
+SharedLibrary::SharedLibrary(const char* soname)
+    : m_handle(::dlopen(soname, RTLD_NOW | RTLD_LOCAL)) {
     if (m_handle == nullptr) {
         m_error = last_dl_error();
     }
