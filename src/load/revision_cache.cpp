@@ -31,10 +31,6 @@ void RevisionCache::path_of(const Record& record, std::string& path) {
     }
 }
 
-void RevisionCache::check(const Stat& stat) {
-    CacheStore::check(stat, path_of);
-}
-
 void RevisionCache::begin_check(Stat stat) {
     CacheStore::begin_check(std::move(stat), path_of);
 }

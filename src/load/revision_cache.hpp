@@ -40,10 +40,8 @@ public:
     // ${XDG_CACHE_HOME:-$HOME/.cache}/rev/<folder_key(absolute path of directory)>.cache.
     static std::optional<std::filesystem::path> cache_file(const std::filesystem::path& directory);
 
-    // Stats every folder and manifest the cache names (see CacheStore::check).
-    void check(const Stat& stat);
-    // The same in the background, while a load goes on trusting what it takes
-    // (CacheStore::begin_check).
+    // Stats every folder and manifest the cache names, in the background while a load goes on
+    // trusting what it takes (CacheStore::begin_check); end_check() waits for the stats.
     void begin_check(Stat stat);
     using CacheStore::end_check;
     using CacheStore::forget_taken;
