@@ -7,7 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Each phase's time, so that what makes the suite slow shows in CI's log.
+phase_started=$SECONDS
+phase_done() {
+  echo "test.sh: $1 took $((SECONDS - phase_started)) s (total $SECONDS s)"
+  phase_started=$SECONDS
+}
+
 scripts/setup.sh --test
+phase_done "setup"
 
 build_dir=build-test
 pg_bin=/usr/lib/postgresql/15/bin
@@ -49,10 +57,12 @@ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DREV_POSTGRESQL_TORTURE_CONNSTR="$pg_torture_connstr" \
   -DREV_POSTGRESQL_PG_CTL="$pg_bin/pg_ctl" -DREV_POSTGRESQL_DATA_DIR="$pg_dir/data" >/dev/null
 cmake --build "$build_dir"
+phase_done "PostgreSQL start and the sanitizer build"
 # Formatting and clang-tidy (.clang-format, .clang-tidy) gate like a failing test. The build above
 # wrote the compile_commands.json that clang-tidy reads.
 cmake --build "$build_dir" --target check_format
 cmake --build "$build_dir" --target tidy
+phase_done "format and clang-tidy"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 # Third-party leaks only, each explained in the file.
@@ -61,6 +71,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir "$build_dir" -j2 --output-on-failure
 # ctest shows a passing test's output only in its log: print what the torture tests counted.
 grep -h -E "^(crash|concurrency|server faults) test \(" "$build_dir/Testing/Temporary/LastTest.log" || true
+phase_done "ctest"
 # Nothing after this needs it (bench/run starts its own server): two cores are few.
 stop_postgres
 
@@ -68,6 +79,7 @@ stop_postgres
 # the peers, checking each tool's final state. It reports timings and never fails on them.
 bench/setup.sh
 bench/run --quick --rev "$build_dir/rev" --out "$build_dir/bench-quick.md"
+phase_done "bench --quick"
 
 # libFuzzer: the manifest loader, the target grammar and URL handling (fuzz/), built with clang
 # in their own folder, each run for a bounded time over a copy of its committed corpus, so that
@@ -82,6 +94,7 @@ trap 'stop_postgres; rm -rf "$fuzz_work"' EXIT
 cmake -S . -B "$fuzz_build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
   -DREV_BUILD_FUZZERS=ON -DREV_BUILD_TESTS=OFF -DREV_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build "$fuzz_build_dir" --target "${fuzz_targets[@]}"
+phase_done "the fuzzers' build"
 
 for target in "${fuzz_targets[@]}"; do
   mkdir "$fuzz_work/$target"
@@ -107,4 +120,5 @@ for target in "${fuzz_targets[@]}"; do
     echo "$target: input kept in $fuzz_build_dir/crashes/; replay with $fuzz_build_dir/fuzz/$target FILE"
   fi
 done
+phase_done "fuzzing"
 exit "$fuzz_failed"

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <string_view>
 #include <thread>
 
 using namespace rev::torture;
@@ -67,6 +68,21 @@ struct Tally {
     std::vector<std::string> problems;
 };
 
+bool is_one_line(std::string_view text) {
+    return text.find('\n') == text.size() - 1;
+}
+
+// A server going down while rev connects says so ("WARNING:  terminating connection due to
+// immediate shutdown command"), and libpq prints that to stderr itself: SOCI makes the
+// connection, so rev's notice processor can only be set once it is made (docs/safety.md).
+std::string_view after_connect_warnings(std::string_view err) {
+    constexpr std::string_view warning = "WARNING:  ";
+    while (err.starts_with(warning) && err.find('\n') != std::string_view::npos) {
+        err.remove_prefix(err.find('\n') + 1);
+    }
+    return err;
+}
+
 // rev's exit after a fault: 0, or 1 with one line saying the connection was lost, or that it
 // could not connect (the server went before rev reached it).
 void judge_exit(const rev::test::RunResult& ended, const std::string& context, Tally& tally) {
@@ -74,14 +90,14 @@ void judge_exit(const rev::test::RunResult& ended, const std::string& context, T
         ++tally.finished;
         return;
     }
-    const bool one_line = ended.err.find('\n') == ended.err.size() - 1;
-    if (ended.exit_code == 1 && one_line &&
+    if (ended.exit_code == 1 && is_one_line(ended.err) &&
         ended.err.find("the connection to the database was lost") != std::string::npos) {
         ++tally.lost;
         return;
     }
-    if (ended.exit_code == 1 && one_line &&
-        ended.err.starts_with("rev: error: cannot connect to ")) {
+    const std::string_view refusal = after_connect_warnings(ended.err);
+    if (ended.exit_code == 1 && is_one_line(refusal) &&
+        refusal.starts_with("rev: error: cannot connect to ")) {
         ++tally.refused;
         return;
     }
