@@ -4,8 +4,7 @@
 #   tidy_src      clang-tidy over src/ (the library and the CLI)
 #   tidy          clang-tidy over src/ and tests/
 # The file list comes from git, so generated and vendored files never enter; the tidy targets
-# read this build's compile_commands.json, so they check what this build compiles (less its
-# precompiled headers: RevTidyDatabase.cmake).
+# read this build's compile_commands.json, so they check what this build compiles.
 find_program(REV_CLANG_FORMAT NAMES clang-format-14 clang-format)
 find_program(REV_RUN_CLANG_TIDY NAMES run-clang-tidy-14 run-clang-tidy)
 find_program(REV_CLANG_TIDY NAMES clang-tidy-14 clang-tidy)
@@ -25,19 +24,13 @@ endif()
 
 if(REV_RUN_CLANG_TIDY AND REV_CLANG_TIDY)
   # GCC-only warning flags in compile_commands.json mean nothing to clang-tidy.
-  set(rev_tidy_database "${PROJECT_BINARY_DIR}/tidy")
-  set(rev_write_tidy_database ${CMAKE_COMMAND} "-DIN=${PROJECT_BINARY_DIR}/compile_commands.json"
-    "-DOUT=${rev_tidy_database}/compile_commands.json"
-    -P "${PROJECT_SOURCE_DIR}/cmake/RevTidyDatabase.cmake")
   set(rev_tidy ${REV_RUN_CLANG_TIDY} -quiet -clang-tidy-binary ${REV_CLANG_TIDY}
-    -p "${rev_tidy_database}" -j 2 -extra-arg=-Wno-unknown-warning-option)
+    -p "${PROJECT_BINARY_DIR}" -j 2 -extra-arg=-Wno-unknown-warning-option)
   add_custom_target(tidy_src
-    COMMAND ${rev_write_tidy_database}
     COMMAND ${rev_tidy} "${PROJECT_SOURCE_DIR}/src/"
     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}" VERBATIM USES_TERMINAL
     COMMENT "clang-tidy: src/")
   add_custom_target(tidy
-    COMMAND ${rev_write_tidy_database}
     COMMAND ${rev_tidy} "${PROJECT_SOURCE_DIR}/src/" "${PROJECT_SOURCE_DIR}/tests/"
     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}" VERBATIM USES_TERMINAL
     COMMENT "clang-tidy: src/ and tests/")

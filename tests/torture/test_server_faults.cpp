@@ -76,7 +76,7 @@ bool is_one_line(std::string_view text) {
 // immediate shutdown command"), and libpq prints that to stderr itself: SOCI makes the
 // connection, so rev's notice processor can only be set once it is made (docs/safety.md).
 std::string_view after_connect_warnings(std::string_view err) {
-    constexpr std::string_view warning = "WARNING:  ";
+    constexpr std::string_view warning = "WARNING:  terminating connection ";
     while (err.starts_with(warning) && err.find('\n') != std::string_view::npos) {
         err.remove_prefix(err.find('\n') + 1);
     }
